@@ -1,0 +1,42 @@
+package dev.modelc.check;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/** "did you mean …?": the closest candidate by edit distance, when it is close enough to help. */
+final class Suggestions {
+    private Suggestions() {}
+
+    static Optional<String> closest(String word, Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = distance(word, c);
+            if (d < bestDistance || (d == bestDistance && best != null && c.compareTo(best) < 0)) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        int allowed = Math.max(1, word.length() / 3);
+        return best != null && bestDistance <= allowed && bestDistance > 0 ? Optional.of(best) : Optional.empty();
+    }
+
+    /** Levenshtein distance, with a cheap bound so long strings stay fast. */
+    static int distance(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 3) return 99;
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}
