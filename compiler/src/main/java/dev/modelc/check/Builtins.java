@@ -298,18 +298,39 @@ public final class Builtins {
         }
         DimExpr have = Shapes.product(rest);
         DimExpr divisor = Shapes.product(given);
-        Long c = Values.asLong(divisor);
-        if (c == null || c == 0) {
-            throw a.error("shape", "reshape-infer", "cannot infer -1 in " + Shapes.show(target) + " from " + x);
-        }
-        DimExpr q = have.floorDiv(c);
-        if (!q.times(DimExpr.constant(c)).equals(have)) {
-            throw a.error("shape", "reshape-size", "cannot reshape " + x + " (" + Shapes.product(x.shape())
-                    + " elements) to " + Shapes.show(target) + ": " + have + " is not divisible by " + c);
+        DimExpr q = quotient(have, divisor);
+        if (q == null) {
+            Long c = Values.asLong(divisor);
+            throw c != null && c != 0
+                    ? a.error("shape", "reshape-size", "cannot reshape " + x + " (" + Shapes.product(x.shape())
+                            + " elements) to " + Shapes.show(target) + ": " + have + " is not divisible by " + c)
+                    : a.error("shape", "reshape-infer", "cannot infer -1 in " + Shapes.show(target) + " from " + x);
         }
         var out = new ArrayList<>(target);
         out.set(inferred, q);
         return Typed.of(x.withShape(out));
+    }
+
+    /**
+     * The exact quotient of two dimension products, or null: by a constant through floor
+     * division, otherwise when one is a constant multiple of the other.
+     */
+    private static DimExpr quotient(DimExpr have, DimExpr divisor) {
+        Long c = Values.asLong(divisor);
+        if (c != null) {
+            if (c == 0) return null;
+            DimExpr q = have.floorDiv(c);
+            return q.times(DimExpr.constant(c)).equals(have) ? q : null;
+        }
+        // Guess the ratio at a sample point, then confirm it symbolically.
+        var sample = new java.util.HashMap<String, Long>();
+        for (String v : have.variables()) sample.put(v, 7L);
+        for (String v : divisor.variables()) sample.put(v, 7L);
+        var h = have.evaluate(sample);
+        var d = divisor.evaluate(sample);
+        if (h.isEmpty() || d.isEmpty() || d.getAsLong() == 0 || h.getAsLong() % d.getAsLong() != 0) return null;
+        DimExpr r = DimExpr.constant(h.getAsLong() / d.getAsLong());
+        return divisor.times(r).equals(have) ? r : null;
     }
 
     /** concat (along an existing axis) and stack (along a new one). */

@@ -251,7 +251,7 @@ final class FunctionChecker {
             var m = mismatch.get();
             return attempt.fail(spans.getOrDefault(m.param(), c.span()), "call-argument-shape", name + ": argument '" + m.param()
                     + "' is " + attempt.values.get(m.param()).type() + " but the parameter is "
-                    + written(paramNamed(decl, m.param()).type()) + " (" + m.reason() + ", with " + bindings(attempt.unifier) + ")");
+                    + written(paramNamed(decl, m.param()).type()) + " (" + m.reason() + bindings(attempt.unifier) + ")");
         }
         return attempt;
     }
@@ -262,9 +262,9 @@ final class FunctionChecker {
 
     private static String bindings(Unifier u) {
         var parts = new ArrayList<String>();
-        u.dims.forEach((k, v) -> parts.add(k + " = " + v));
+        u.dims.forEach((k, v) -> { if (!v.equals(DimExpr.var(k))) parts.add(k + " = " + v); });
         u.packs.forEach((k, v) -> parts.add("*" + k + " = " + Shapes.show(v)));
-        return String.join(", ", parts);
+        return parts.isEmpty() ? "" : ", with " + String.join(", ", parts);
     }
 
     private Typed instantiate(String name, FnRef fn, Attempt attempt, Ast.Call c, Scope caller) {

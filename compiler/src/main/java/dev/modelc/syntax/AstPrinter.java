@@ -116,13 +116,20 @@ public final class AstPrinter {
         };
     }
 
-    static String dim(Dim d) {
+    static String dim(Dim d) { return dim(d, 0); }
+
+    /** Prints a dimension with only the parentheses its precedence needs ({@code outer}: 0 sum, 1 product, 2 unary). */
+    private static String dim(Dim d, int outer) {
         return switch (d) {
             case DimInt i -> Long.toString(i.value());
             case DimVar v -> v.name();
             case DimPack p -> "*" + p.name();
-            case DimNeg n -> "-" + dim(n.operand());
-            case DimBinary b -> "(" + dim(b.left()) + " " + b.op() + " " + dim(b.right()) + ")";
+            case DimNeg n -> "-" + dim(n.operand(), 2);
+            case DimBinary b -> {
+                int own = b.op() == '+' || b.op() == '-' ? 0 : 1;
+                String text = dim(b.left(), own) + (own == 0 ? " " + b.op() + " " : String.valueOf(b.op())) + dim(b.right(), own + 1);
+                yield own < outer ? "(" + text + ")" : text;
+            }
         };
     }
 

@@ -22,7 +22,9 @@ final class ExpectedTokens {
             parts.add(expected.contains(ModelParser.STRING) ? "an expression" : "a dimension");
             removeExpressionStarts(rest);
         } else if (expected.contains(ModelParser.MODEL) && expected.contains(ModelParser.FN)) {
-            parts.add("'import', 'fn' or 'model'");
+            parts.add("'import'");
+            parts.add("'fn'");
+            parts.add("'model'");
             rest.remove(ModelParser.IMPORT);
             rest.remove(ModelParser.FN);
             rest.remove(ModelParser.MODEL);
@@ -33,7 +35,8 @@ final class ExpectedTokens {
             for (int k : MEMBER_KEYWORDS) rest.remove(k);
             rest.remove(ModelParser.SEMI);
         } else if (expected.contains(ModelParser.LET) && expected.contains(ModelParser.RETURN)) {
-            parts.add("'let' or 'return'");
+            parts.add("'let'");
+            parts.add("'return'");
             rest.remove(ModelParser.LET);
             rest.remove(ModelParser.RETURN);
             rest.remove(ModelParser.SEMI);

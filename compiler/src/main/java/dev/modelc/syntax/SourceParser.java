@@ -34,7 +34,12 @@ public final class SourceParser {
         var kept = new ArrayList<Token>();
         int depth = 0;
         boolean tooDeep = false;
+        var lexicalErrorLines = new java.util.HashSet<Integer>();
         for (Token t : all) {
+            switch (t.getType()) {
+                case ModelLexer.ERROR_CHAR, ModelLexer.UNTERMINATED_STRING, ModelLexer.UNTERMINATED_COMMENT -> lexicalErrorLines.add(t.getLine());
+                default -> { }
+            }
             switch (t.getType()) {
                 case ModelLexer.ERROR_CHAR -> diagnostics.error(span(source, t), "syntax-character",
                         "unexpected character " + printable(t.getText()));
@@ -60,7 +65,7 @@ public final class SourceParser {
         var tokens = new CommonTokenStream(new ListTokenSource(kept, source.displayName()));
         var parser = new ModelParser(tokens);
         parser.removeErrorListeners();
-        parser.setErrorHandler(new SyntaxErrorReporter(source, diagnostics));
+        parser.setErrorHandler(new SyntaxErrorReporter(source, diagnostics, lexicalErrorLines));
         ModelParser.FileContext tree;
         try {
             // SLL first, which is fast and right for nearly every input; full LL only when it fails.
@@ -71,7 +76,7 @@ public final class SourceParser {
             } catch (ParseCancellationException slFailed) {
                 tokens.seek(0);
                 parser.reset();
-                parser.setErrorHandler(new SyntaxErrorReporter(source, diagnostics));
+                parser.setErrorHandler(new SyntaxErrorReporter(source, diagnostics, lexicalErrorLines));
                 parser.getInterpreter().setPredictionMode(PredictionMode.LL);
                 tree = parser.file();
             }

@@ -21,9 +21,12 @@ final class SyntaxErrorReporter extends DefaultErrorStrategy {
     private final Source source;
     private final Diagnostics diagnostics;
 
-    SyntaxErrorReporter(Source source, Diagnostics diagnostics) {
+    private final java.util.Set<Integer> lexicalErrorLines;
+
+    SyntaxErrorReporter(Source source, Diagnostics diagnostics, java.util.Set<Integer> lexicalErrorLines) {
         this.source = source;
         this.diagnostics = diagnostics;
+        this.lexicalErrorLines = lexicalErrorLines;
     }
 
     @Override
@@ -46,7 +49,10 @@ final class SyntaxErrorReporter extends DefaultErrorStrategy {
         if (inErrorRecoveryMode(parser)) return;
         beginErrorCondition(parser);
         Token t = parser.getCurrentToken();
-        diagnostics.error(span(t), "syntax-unexpected", "unexpected " + describe(t) + here(parser));
+        if (suppressed(t)) return;
+        var expected = getExpectedTokens(parser);
+        diagnostics.error(span(t), "syntax-unexpected", "unexpected " + describe(t) + here(parser)
+                + "; expected " + ExpectedTokens.describe(expected) + suggestion(t, expected));
     }
 
     @Override
@@ -68,8 +74,14 @@ final class SyntaxErrorReporter extends DefaultErrorStrategy {
     }
 
     private void report(Parser parser, Token found, IntervalSet expected) {
+        if (suppressed(found)) return;
         Token opener = unclosedOpener(parser, found);
-        if (opener != null && expected.contains(closerOf(opener.getType())) && !isCloser(found.getType())) {
+        var others = new IntervalSet(expected);
+        others.remove(ModelParser.SEMI);
+        others.remove(ModelParser.COMMA);
+        if (opener != null) others.remove(closerOf(opener.getType()));
+        boolean onlyCloser = others.isNil() || found.getType() == Token.EOF;
+        if (opener != null && onlyCloser && expected.contains(closerOf(opener.getType())) && !isCloser(found.getType())) {
             String msg = "expected '" + closerText(opener.getType()) + "' to close '" + opener.getText()
                     + "' opened at " + opener.getLine() + ":" + (opener.getCharPositionInLine() + 1)
                     + ", found " + describe(found);
@@ -89,7 +101,24 @@ final class SyntaxErrorReporter extends DefaultErrorStrategy {
             return;
         }
         diagnostics.error(span(found), "syntax-expected",
-                "expected " + ExpectedTokens.describe(expected) + ", found " + describe(found) + here(parser));
+                "expected " + ExpectedTokens.describe(expected) + ", found " + describe(found) + here(parser)
+                        + suggestion(found, expected));
+    }
+
+    /** Errors on a line that already has a lexical error are its echoes; the first report says it all. */
+    private boolean suppressed(Token t) {
+        return lexicalErrorLines.contains(t.getLine());
+    }
+
+    /** "; did you mean 'input'?" when an identifier is a near miss of a keyword that fits here. */
+    private static String suggestion(Token found, IntervalSet expected) {
+        if (found.getType() != ModelParser.ID) return "";
+        var keywords = new java.util.ArrayList<String>();
+        for (int type : expected.toList()) {
+            String lit = type > 0 ? ModelParser.VOCABULARY.getLiteralName(type) : null;
+            if (lit != null && Character.isLetter(lit.charAt(1))) keywords.add(lit.substring(1, lit.length() - 1));
+        }
+        return dev.modelc.syntax.Keywords.closest(found.getText(), keywords).map(k -> "; did you mean '" + k + "'?").orElse("");
     }
 
     /** "in a model", "in a type" …: where the parser was, when that helps. */
