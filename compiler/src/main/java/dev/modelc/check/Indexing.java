@@ -4,7 +4,7 @@ import dev.modelc.check.Type.Tensor;
 import dev.modelc.diag.Diagnostics;
 import dev.modelc.syntax.Ast;
 import java.util.ArrayList;
-
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -27,6 +27,7 @@ final class Indexing {
             }
         }
         if (target.isUnknown()) return Typed.UNKNOWN;
+        if (target.type() instanceof Type.Tuple tuple) return element(x, tuple, target.value(), parts, d);
         if (!(target.type() instanceof Tensor t)) {
             d.error(x.target().span(), "index-not-tensor", "only tensors can be indexed, this is " + target.type());
             return Typed.UNKNOWN;
@@ -87,6 +88,24 @@ final class Indexing {
         }
         while (axis < t.rank()) out.add(t.shape().get(axis++));
         return Typed.of(t.withShape(out));
+    }
+
+    /** {@code t[i]} on a tuple (e.g. the result of grad over several names): a constant index picks an element. */
+    private static Typed element(Ast.Index x, Type.Tuple tuple, Object value, List<Typed[]> parts, Diagnostics d) {
+        if (x.subscripts().size() != 1 || !(x.subscripts().get(0) instanceof Ast.At at)) {
+            d.error(x.span(), "index-tuple", "a tuple takes a single integer index, e.g. t[0]");
+            return Typed.UNKNOWN;
+        }
+        Long i = index(at.index(), parts.get(0)[0], d);
+        if (i == null) return Typed.UNKNOWN;
+        int n = tuple.elements().size();
+        if (i >= n || i < -n) {
+            d.error(at.span(), "index-range", "index " + i + " is out of range for a tuple of " + n);
+            return Typed.UNKNOWN;
+        }
+        int k = (int) (i < 0 ? i + n : i);
+        Object v = value instanceof List<?> l ? l.get(k) : value == CallArgs.PENDING ? value : null;
+        return new Typed(tuple.elements().get(k), v);
     }
 
     private static Long index(Ast.Expr e, Typed t, Diagnostics d) {

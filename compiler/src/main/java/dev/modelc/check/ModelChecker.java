@@ -168,6 +168,8 @@ final class ModelChecker {
         }
         loss = new Binding("loss", Binding.Kind.LOSS, l.span(), t);
         loss.uses.addAll(pending.uses);
+        // Later members may refer to the loss by name (e.g. grad(loss, w)), unless a binding already has it.
+        scope.locals.putIfAbsent("loss", loss);
         members.add(new Member(Kind.LOSS, "loss", l, t, null));
     }
 

@@ -13,10 +13,10 @@ public final class TypedPrinter {
             sb.append("fn ").append(decl.name()).append('(');
             for (int i = 0; i < decl.params().size(); i++) {
                 if (i > 0) sb.append(", ");
-                sb.append(decl.params().get(i).name()).append(": ").append(show(f.params().get(i).type()));
+                sb.append(decl.params().get(i).name()).append(": ").append(generic(f.params().get(i).type()));
             }
-            sb.append(") -> ").append(show(f.result())).append('\n');
-            f.lets().forEach((name, type) -> sb.append("  let ").append(name).append(": ").append(show(type)).append('\n'));
+            sb.append(") -> ").append(f.result() instanceof Type.Unknown ? "(inferred at each call)" : generic(f.result())).append('\n');
+            f.lets().forEach((name, type) -> sb.append("  let ").append(name).append(": ").append(generic(type)).append('\n'));
         }
         for (var m : p.models()) {
             sb.append("model ").append(m.decl().name());
@@ -51,9 +51,15 @@ public final class TypedPrinter {
     private static String show(Type t) {
         return switch (t) {
             case Type.Tensor x when x.isScalar() -> x.dtype().spelling;
-            case Type.Tuple tu -> "(" + tu.elements().stream().map(TypedPrinter::show).collect(Collectors.joining(", ")) + ")";
+            case Type.Tuple tu -> "(" + tu.elements().stream().map(TypedPrinter::show).collect(Collectors.joining(", "))
+                    + (tu.elements().size() == 1 ? ",)" : ")");
             default -> t.toString();
         };
+    }
+
+    /** A generic function checks a shape pack *S as the two dimensions S__1, S__2; print it as written. */
+    private static String generic(Type t) {
+        return show(t).replaceAll("\\b([A-Za-z_][A-Za-z_0-9]*)__1, \\1__2\\b", "*$1");
     }
 
 }

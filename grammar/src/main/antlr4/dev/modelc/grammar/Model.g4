@@ -36,6 +36,7 @@ setting     : name ASSIGN expr SEMI? ;
 
 // Types: f32[B, 784], f32[], f32, a rank-polymorphic f32[*S, C], tuples (f32[N], f32[N]).
 type        : name (LBRACK (dim (COMMA dim)* COMMA?)? RBRACK)?  # tensorType
+            | LPAREN type COMMA RPAREN                          # tupleType
             | LPAREN type (COMMA type)+ COMMA? RPAREN           # tupleType
             ;
 dim         : STAR name                                        # packDim
