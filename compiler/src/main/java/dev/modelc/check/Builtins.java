@@ -82,7 +82,7 @@ public final class Builtins {
             }));
         }
         add(Builtin.of("mean", "x, axis?, keepdims=false", REDUCTION, a -> {
-            var x = a.numericTensor("x");
+            var x = a.tensor("x");
             DType d = x.dtype().isFloat() ? x.dtype() : DType.F32;
             return Typed.of(new Tensor(d, reduced(a, x), false));
         }));
@@ -251,19 +251,21 @@ public final class Builtins {
     /** The shape after reducing over {@code axis} (all axes when absent), honouring keepdims. */
     private static List<DimExpr> reduced(CallArgs a, Tensor x) {
         boolean keep = a.staticBool("keepdims");
-        var axes = new HashSet<Integer>();
+        var axes = new java.util.LinkedHashMap<Integer, Long>();
         if (a.given("axis")) {
             for (long ax : a.intOrTuple("axis")) {
-                if (!axes.add(a.axis("axis", ax, x.rank()))) {
-                    throw a.error("axis", "axis-duplicate", "axis " + ax + " is given twice");
+                Long prior = axes.putIfAbsent(a.axis("axis", ax, x.rank()), ax);
+                if (prior != null) {
+                    throw a.error("axis", "axis-duplicate", prior == ax ? "axis " + ax + " is given twice"
+                            : "axes " + prior + " and " + ax + " are the same axis of a tensor of rank " + x.rank());
                 }
             }
         } else {
-            for (int i = 0; i < x.rank(); i++) axes.add(i);
+            for (int i = 0; i < x.rank(); i++) axes.put(i, (long) i);
         }
         var out = new ArrayList<DimExpr>();
         for (int i = 0; i < x.rank(); i++) {
-            if (!axes.contains(i)) out.add(x.shape().get(i));
+            if (!axes.containsKey(i)) out.add(x.shape().get(i));
             else if (keep) out.add(Shapes.ONE);
         }
         return out;

@@ -65,14 +65,28 @@ public final class Checker {
             for (int j = 0; j < i; j++) {
                 var a = overloads.get(i).decl();
                 var b = overloads.get(j).decl();
-                var ta = a.params().stream().map(p -> FunctionChecker.written(p.type())).toList();
-                var tb = b.params().stream().map(p -> FunctionChecker.written(p.type())).toList();
-                if (ta.equals(tb)) {
+                if (canonical(a).equals(canonical(b))) {
                     diagnostics.error(a.nameSpan(), "name-duplicate", "function '" + a.name() + "' is already defined with the same parameter types at "
                             + b.nameSpan().line() + ":" + b.nameSpan().column());
                 }
             }
         }
+    }
+
+    /**
+     * A signature with parameter names dropped and dimension variables renamed by order of first
+     * appearance: two overloads with the same canonical form could never be told apart.
+     */
+    private static String canonical(Ast.FnDecl fn) {
+        var vars = new ArrayList<String>();
+        var packs = new ArrayList<String>();
+        for (var p : fn.params()) TypeResolver.collectVars(p.type(), vars, packs);
+        var sb = new StringBuilder();
+        for (var p : fn.params()) sb.append(FunctionChecker.written(p.type())).append(';');
+        String text = sb.toString();
+        for (int i = 0; i < vars.size(); i++) text = text.replaceAll("\\b" + vars.get(i) + "\\b", "\u0001" + i);
+        for (int i = 0; i < packs.size(); i++) text = text.replaceAll("\\*" + packs.get(i) + "\\b", "*\u0002" + i);
+        return text;
     }
 
     /** Reports an unknown name with the closest visible one, or the std module that defines it. */

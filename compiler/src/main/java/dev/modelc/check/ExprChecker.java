@@ -50,13 +50,17 @@ final class ExprChecker {
         var values = new ArrayList<Object>();
         boolean known = true;
         boolean pending = false;
+        boolean unknown = false;
         for (var el : elements) {
             var t = check(el, scope);
+            if (t.isUnknown()) unknown = true;
             types.add(t.type());
             values.add(t.value());
             if (t.value() == null) known = false;
             if (t.value() == CallArgs.PENDING) pending = true;
         }
+        // An element already in error makes the whole group unknown, so nothing reports it twice.
+        if (unknown) return Typed.UNKNOWN;
         Object value = pending ? CallArgs.PENDING : known ? List.copyOf(values) : null;
         return new Typed(new Type.Tuple(types), value);
     }
@@ -109,6 +113,8 @@ final class ExprChecker {
         String name;
         switch (c.callee()) {
             case Name n when scope.locals.containsKey(n.name()) -> {
+                scope.locals.get(n.name()).used = true;
+                if (scope.locals.get(n.name()).typed.isUnknown()) return Typed.UNKNOWN;
                 scope.diagnostics.error(n.span(), "call-not-function", "'" + n.name() + "' is a value of type "
                         + scope.locals.get(n.name()).typed.type() + ", not a function");
                 return Typed.UNKNOWN;
@@ -134,6 +140,11 @@ final class ExprChecker {
                     return Typed.UNKNOWN;
                 }
             }
+            case Attribute a when Builtins.lookup(a.name()).isPresent() || !scope.module.lookup(a.name()).isEmpty() -> {
+                scope.diagnostics.error(c.callee().span(), "call-method", "'" + a.name() + "' is not a method; call it as a function: "
+                        + a.name() + "(x, ...) with the tensor as its first argument");
+                return Typed.UNKNOWN;
+            }
             default -> {
                 scope.diagnostics.error(c.callee().span(), "call-not-function", "this expression is not a function and cannot be called");
                 return Typed.UNKNOWN;
@@ -153,6 +164,11 @@ final class ExprChecker {
 
     private Typed builtin(Builtin b, Call c, Scope scope) {
         var checked = args(c, scope);
+        if ((b.name().equals("concat") || b.name().equals("stack")) && checked.stream().filter(x -> x.name() == null).count() > 1) {
+            scope.diagnostics.error(c.span(), "call-too-many-arguments", b.name() + ": takes the tensors as one tuple, e.g. "
+                    + b.name() + "((a, b), axis=0)");
+            return Typed.UNKNOWN;
+        }
         var values = new LinkedHashMap<String, Typed>();
         var spans = new HashMap<String, Span>();
         if (!bind(b.name(), b.parameters().stream().map(Builtin.Parameter::name).toList(), checked, values, spans, c, scope)) {

@@ -149,7 +149,7 @@ final class FunctionChecker {
         if (!returned) {
             scope.diagnostics.error(decl.nameSpan(), "fn-no-return", "function '" + decl.name() + "' has no return");
         }
-        if (warnUnused) {
+        if (warnUnused && returned) {
             for (var b : scope.locals.values()) {
                 if (b.kind == Binding.Kind.LET && !b.used) {
                     scope.diagnostics.warning(b.span, "unused-let", "'" + b.name + "' is never used");
@@ -196,7 +196,10 @@ final class FunctionChecker {
         }
         var given = String.join(", ", args.stream().map(a -> (a.name() == null ? "" : a.name() + "=") + a.typed().type()).toList());
         var diag = Diagnostic.error(c.span(), "call-no-overload", "no version of '" + name + "' takes (" + given + ")");
-        for (var a : attempts) diag = diag.withNote(a.fn.decl().nameSpan(), signature(a.fn.decl()) + ": " + a.error);
+        for (var a : attempts) {
+            String why = a.error.startsWith(name + ": ") ? a.error.substring(name.length() + 2) : a.error;
+            diag = diag.withNote(a.fn.decl().nameSpan(), signature(a.fn.decl()) + ": " + why);
+        }
         scope.diagnostics.report(diag);
         return Typed.UNKNOWN;
     }
@@ -325,7 +328,8 @@ final class FunctionChecker {
     }
 
     static String signature(Ast.FnDecl decl) {
-        var params = decl.params().stream().map(p -> p.name() + ": " + written(p.type())).toList();
+        var params = decl.params().stream().map(p -> p.name() + ": " + written(p.type())
+                + (p.defaultValue() == null ? "" : " = " + dev.modelc.syntax.AstPrinter.exprText(p.defaultValue()))).toList();
         return "fn " + decl.name() + "(" + String.join(", ", params) + ")" + (decl.result() == null ? "" : " -> " + written(decl.result()));
     }
 

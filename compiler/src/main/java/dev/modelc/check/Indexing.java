@@ -124,20 +124,23 @@ final class Indexing {
         if (size.isConstant()) {
             long n = size.constantValue().getAsLong();
             long start, stop;
+            // Bounds are clamped into [-1, n] first, so the arithmetic below cannot overflow except for steps near the limits.
             if (step > 0) {
-                start = lo == null ? 0 : clamp(lo < 0 ? lo + n : lo, 0, n);
-                stop = hi == null ? n : clamp(hi < 0 ? hi + n : hi, 0, n);
-                return DimExpr.constant(stop > start ? (stop - start + step - 1) / step : 0);
+                start = lo == null ? 0 : clamp(lo < 0 ? Math.addExact(lo, n) : lo, 0, n);
+                stop = hi == null ? n : clamp(hi < 0 ? Math.addExact(hi, n) : hi, 0, n);
+                return DimExpr.constant(stop > start ? 1 + (stop - start - 1) / step : 0);
             }
-            start = lo == null ? n - 1 : clamp(lo < 0 ? lo + n : lo, -1, n - 1);
-            stop = hi == null ? -1 : clamp(hi < 0 ? hi + n : hi, -1, n - 1);
-            return DimExpr.constant(start > stop ? (start - stop - step - 1) / -step : 0);
+            start = lo == null ? n - 1 : clamp(lo < 0 ? Math.addExact(lo, n) : lo, -1, n - 1);
+            stop = hi == null ? -1 : clamp(hi < 0 ? Math.addExact(hi, n) : hi, -1, n - 1);
+            return DimExpr.constant(start > stop ? 1 + (start - stop - 1) / Math.negateExact(step) : 0);
         }
-        if (step < 0) return lo == null && hi == null ? size.plus(DimExpr.constant(-step - 1)).floorDiv(-step) : null;
+        if (step < 0) {
+            return lo == null && hi == null ? size.plus(DimExpr.constant(Math.negateExact(step) - 1)).floorDiv(-step) : null;
+        }
         // Bounds count from the start (non-negative) or from the end (negative); assume they lie inside the axis.
         DimExpr start = lo == null ? DimExpr.constant(0) : lo < 0 ? size.plus(DimExpr.constant(lo)) : DimExpr.constant(lo);
         DimExpr stop = hi == null ? size : hi < 0 ? size.plus(DimExpr.constant(hi)) : DimExpr.constant(hi);
-        return stop.minus(start).plus(DimExpr.constant(step - 1)).floorDiv(step);
+        return stop.minus(start).plus(DimExpr.constant(Math.subtractExact(step, 1))).floorDiv(step);
     }
 
     private static long clamp(long v, long lo, long hi) { return Math.max(lo, Math.min(hi, v)); }

@@ -54,9 +54,11 @@ final class ModelChecker {
                 case Ast.LossDecl l -> lossMember(l);
                 case Ast.TrainBlock t -> {
                     if (train != null) {
-                        scope.diagnostics.error(t.span(), "model-duplicate-train", "model '" + model.name() + "' has more than one train block");
+                        scope.diagnostics.error(t.span(), "model-duplicate-train", "model '" + model.name()
+                                + "' already has a train block at " + train.span().line() + ":" + train.span().column());
+                    } else {
+                        train = t;
                     }
-                    train = t;
                 }
             }
         }
@@ -70,6 +72,16 @@ final class ModelChecker {
 
     private void input(Ast.InputDecl in) {
         Type t = TypeResolver.resolve(in.type(), TypeResolver.bound(dims, Map.of(), scope.diagnostics, ""), scope.diagnostics);
+        if (t instanceof Tensor tt) {
+            for (var d : tt.shape()) {
+                if (d.isConstant() && d.constantValue().getAsLong() <= 0) {
+                    scope.diagnostics.error(in.type().span(), "model-input-shape", "input '" + in.name() + "' has a dimension of size "
+                            + d + " in " + tt + "; sizes must be positive");
+                    t = Type.UNKNOWN;
+                    break;
+                }
+            }
+        }
         if (t instanceof Type.Tuple || t instanceof Type.Str || t instanceof Type.Init) {
             scope.diagnostics.error(in.type().span(), "model-input-type", "input '" + in.name() + "' must be a tensor, got " + t);
             t = Type.UNKNOWN;

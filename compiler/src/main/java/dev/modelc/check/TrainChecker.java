@@ -8,6 +8,7 @@ import dev.modelc.check.TypedModel.TrainSettings;
 import dev.modelc.diag.Diagnostics;
 import dev.modelc.resolve.FnRef;
 import dev.modelc.syntax.Ast;
+import dev.modelc.syntax.AstPrinter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,9 +48,9 @@ final class TrainChecker {
             seen.put(s.name(), s);
             switch (s.name()) {
                 case "optimizer" -> optimizer = optimizer(s.value());
-                case "batch" -> batch = positive(s, 1);
-                case "epochs" -> epochs = positive(s, 0);
-                case "seed" -> seed = integer(s);
+                case "batch" -> batch = positive(s, 1, batch);
+                case "epochs" -> epochs = positive(s, 0, epochs);
+                case "seed" -> seed = integer(s, seed);
                 case "shuffle" -> shuffle = bool(s);
                 default -> {
                     String hint = Suggestions.closest(s.name(), SETTINGS).map(x -> "; did you mean '" + x + "'?").orElse("");
@@ -64,26 +65,36 @@ final class TrainChecker {
         return new TrainSettings(optimizer, batch, epochs, seed, shuffle);
     }
 
-    private long integer(Ast.Setting s) {
+    /** The setting's integer value, or {@code fallback} after reporting why it is not one. */
+    private long integer(Ast.Setting s, long fallback) {
         var t = checker.exprs.check(s.value(), scope);
         Long v = t.type() instanceof Tensor x && x.dtype().isInt() ? Values.asLong(t.value()) : null;
         if (v == null) {
-            if (!t.isUnknown()) d.error(s.value().span(), "train-setting-value", "'" + s.name() + "' must be an integer constant, got " + t.type());
-            return 0;
+            if (!t.isUnknown()) {
+                d.error(s.value().span(), "train-setting-value", "'" + s.name() + "' must be an integer constant, got "
+                        + AstPrinter.exprText(s.value()));
+            }
+            return fallback;
         }
         return v;
     }
 
-    private long positive(Ast.Setting s, long min) {
-        long v = integer(s);
-        if (v < min) d.error(s.value().span(), "train-setting-value", "'" + s.name() + "' must be at least " + min + ", got " + v);
+    private long positive(Ast.Setting s, long min, long fallback) {
+        int before = d.errorCount();
+        long v = integer(s, fallback);
+        if (d.errorCount() == before && v < min) {
+            d.error(s.value().span(), "train-setting-value", "'" + s.name() + "' must be at least " + min + ", got " + v);
+            return fallback;
+        }
         return v;
     }
 
     private boolean bool(Ast.Setting s) {
         var t = checker.exprs.check(s.value(), scope);
         if (t.value() instanceof Boolean b) return b;
-        if (!t.isUnknown()) d.error(s.value().span(), "train-setting-value", "'" + s.name() + "' must be true or false");
+        if (!t.isUnknown()) {
+            d.error(s.value().span(), "train-setting-value", "'" + s.name() + "' must be true or false, got " + AstPrinter.exprText(s.value()));
+        }
         return true;
     }
 
@@ -145,6 +156,10 @@ final class TrainChecker {
             }
             if (!t.isUnknown() && t.value() == null) {
                 d.error(a.value().span(), "static-required", name + ": hyperparameter '" + a.name() + "' must be a constant");
+                ok = false;
+            } else if (!t.isUnknown() && new Unifier().match(a.name(), p.get().type(), t).isPresent()) {
+                d.error(a.value().span(), "train-hyperparameter-type", name + ": hyperparameter '" + a.name() + "' must be "
+                        + FunctionChecker.written(p.get().type()) + ", got " + t.type() + " " + AstPrinter.exprText(a.value()));
                 ok = false;
             }
         }

@@ -65,7 +65,12 @@ final class Unifier {
 
     private Optional<String> matchShape(List<Ast.Dim> written, Tensor t) {
         int packAt = -1;
-        for (int i = 0; i < written.size(); i++) if (written.get(i) instanceof Ast.DimPack) packAt = i;
+        for (int i = 0; i < written.size(); i++) {
+            if (written.get(i) instanceof Ast.DimPack) {
+                if (packAt >= 0) return Optional.of("its type has more than one shape pack");
+                packAt = i;
+            }
+        }
         int fixed = written.size() - (packAt >= 0 ? 1 : 0);
         if (packAt < 0 ? t.rank() != fixed : t.rank() < fixed) {
             return Optional.of("expects rank " + (packAt < 0 ? "" : "at least ") + fixed + ", got " + t);
@@ -77,7 +82,8 @@ final class Unifier {
                 var got = t.shape().subList(argAxis, argAxis + extra);
                 var had = packs.putIfAbsent(p.name(), List.copyOf(got));
                 if (had != null && !had.equals(got)) {
-                    return Optional.of("binds *" + p.name() + " to " + Shapes.show(got) + " but it was " + Shapes.show(had));
+                    return Optional.of("*" + p.name() + " is " + Shapes.show(had) + " from an earlier argument, but here it would be "
+                            + Shapes.show(got) + (had.size() != got.size() ? ": the ranks differ" : ""));
                 }
                 argAxis += extra;
                 continue;

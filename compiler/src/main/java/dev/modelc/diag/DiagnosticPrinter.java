@@ -35,7 +35,7 @@ public final class DiagnosticPrinter {
     private static void appendOne(StringBuilder sb, Span span, String label, String message) {
         sb.append(span.location()).append(": ").append(label).append(": ").append(message).append('\n');
         String line = span.source().line(span.line());
-        if (line.isEmpty() && span.line() > span.source().lineCount()) return;
+        if (span.source().text().isEmpty() || (line.isEmpty() && span.line() > span.source().lineCount())) return;
         String shown = line.replace('\t', ' ');
         sb.append("  ").append(shown).append('\n');
         int from = Math.min(span.column() - 1, shown.length());

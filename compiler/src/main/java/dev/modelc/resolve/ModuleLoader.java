@@ -6,7 +6,6 @@ import dev.modelc.diag.Span;
 import dev.modelc.syntax.Ast;
 import dev.modelc.syntax.SourceParser;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
@@ -36,7 +35,7 @@ public final class ModuleLoader {
     /** Loads a file from disk; empty when it cannot be read or parsed. */
     public Optional<Program> load(Path file) {
         Path abs = file.toAbsolutePath().normalize();
-        Optional<String> text = read(file, null);
+        Optional<String> text = read(file, null, file.toString());
         if (text.isEmpty()) return Optional.empty();
         return loadRoot(key(abs), file.toString(), text.get(), abs.getParent());
     }
@@ -71,8 +70,14 @@ public final class ModuleLoader {
     private void resolveImport(ModuleScope into, Ast.Import imp) {
         if (imp.file() != null) {
             Path base = into.module().dir() != null ? into.module().dir() : Path.of("").toAbsolutePath();
-            Path target = base.resolve(imp.file()).toAbsolutePath().normalize();
-            var other = loadFile(target, imp);
+            Path target;
+            try {
+                target = base.resolve(imp.file()).toAbsolutePath().normalize();
+            } catch (java.nio.file.InvalidPathException bad) {
+                diagnostics.error(imp.span(), "import-missing", "cannot import \"" + imp.file() + "\": not a valid file path");
+                return;
+            }
+            var other = loadFile(target, imp, imp.file());
             if (other == null) return;
             into.importAll(other, false);
             String stem = target.getFileName().toString().replaceFirst("\\.model$", "");
@@ -105,12 +110,12 @@ public final class ModuleLoader {
         return loadModule(key, name, text.get(), null);
     }
 
-    private ModuleScope loadFile(Path target, Ast.Import imp) {
+    private ModuleScope loadFile(Path target, Ast.Import imp, String written) {
         String key = key(target);
         if (cycle(key, imp)) return null;
         var done = loaded.get(key);
         if (done != null) return done;
-        var text = read(target, imp.span());
+        var text = read(target, imp.span(), written);
         if (text.isEmpty()) return null;
         String display = Path.of("").toAbsolutePath().relativize(target).toString();
         return loadModule(key, display.startsWith("..") ? target.toString() : display, text.get(), target.getParent());
@@ -133,35 +138,46 @@ public final class ModuleLoader {
     }
 
     /** Reads UTF-8 text; a missing, oversized or undecodable file is a diagnostic at {@code at} (or a file-level one). */
-    private Optional<String> read(Path file, Span at) {
+    private Optional<String> read(Path file, Span at, String written) {
         try {
             if (!Files.isRegularFile(file)) {
-                report(at, file, "import-missing", Files.exists(file) ? "is not a regular file" : "no such file");
+                report(at, written, "import-missing", Files.exists(file) ? "is not a regular file" : "no such file");
                 return Optional.empty();
             }
             if (Files.size(file) > MAX_SOURCE_BYTES) {
-                report(at, file, "source-too-large", "is larger than " + (MAX_SOURCE_BYTES >> 20) + " MiB");
+                report(at, written, "source-too-large", "is larger than " + (MAX_SOURCE_BYTES >> 20) + " MiB");
                 return Optional.empty();
             }
             byte[] bytes = Files.readAllBytes(file);
             var decoder = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-            String text = decoder.decode(ByteBuffer.wrap(bytes)).toString();
+            var in = ByteBuffer.wrap(bytes);
+            var out = java.nio.CharBuffer.allocate(bytes.length + 1);
+            var result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                // Point at the first bad byte, on the line as far as it decodes.
+                String prefix = out.flip().toString();
+                String shown = prefix + new String(bytes, in.position(), bytes.length - in.position(), StandardCharsets.UTF_8);
+                var src = new Source(written, shown);
+                diagnostics.error(Span.of(src, prefix.length(), prefix.length() + 1), "source-encoding",
+                        "the file is not valid UTF-8: byte 0x" + String.format("%02X", bytes[in.position()] & 0xff)
+                                + " at offset " + in.position());
+                return Optional.empty();
+            }
+            String text = out.flip().toString();
             return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
-        } catch (CharacterCodingException e) {
-            report(at, file, "source-encoding", "is not valid UTF-8");
         } catch (IOException e) {
-            report(at, file, "source-unreadable", "cannot be read: " + e.getMessage());
+            report(at, written, "source-unreadable", "cannot be read: " + e.getMessage());
         }
         return Optional.empty();
     }
 
-    private void report(Span at, Path file, String code, String what) {
+    private void report(Span at, String written, String code, String what) {
         if (at != null) {
-            diagnostics.error(at, code, "cannot import \"" + file + "\": " + what);
+            diagnostics.error(at, code, "cannot import \"" + written + "\": " + what);
         } else {
-            var src = new Source(file.toString(), "");
-            diagnostics.error(Span.of(src, 0, 0), code, file + ": " + what);
+            var src = new Source(written, "");
+            diagnostics.error(Span.of(src, 0, 0), code, what.equals("no such file") ? "no such file" : "the file " + what);
         }
     }
 }

@@ -108,6 +108,11 @@ public final class AstPrinter {
 
     public static String typeText(TypeExpr t) { return type(t); }
 
+    /** An expression as the user wrote it. */
+    public static String exprText(Expr e) {
+        return e.span().source().text().substring(e.span().start(), e.span().end());
+    }
+
     static String type(TypeExpr t) {
         return switch (t) {
             case TensorTypeExpr tt -> tt.dims().isEmpty() ? tt.elementType()

@@ -23,6 +23,8 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 public final class SourceParser {
     /** Deeper bracket nesting than this is rejected up front: it is never intended, and it would exhaust the stack. */
     public static final int MAX_NESTING = 200;
+    /** Operators chained deeper than this (e.g. 5,000 'and's) are refused for the same reason. */
+    public static final int MAX_EXPRESSION_DEPTH = 1000;
 
     private SourceParser() {}
 
@@ -37,14 +39,32 @@ public final class SourceParser {
         var lexicalErrorLines = new java.util.HashSet<Integer>();
         for (Token t : all) {
             switch (t.getType()) {
-                case ModelLexer.ERROR_CHAR, ModelLexer.UNTERMINATED_STRING, ModelLexer.UNTERMINATED_COMMENT -> lexicalErrorLines.add(t.getLine());
+                case ModelLexer.ERROR_CHAR, ModelLexer.UNTERMINATED_STRING, ModelLexer.UNTERMINATED_COMMENT,
+                     ModelLexer.BAD_NUMBER -> {
+                    lexicalErrorLines.add(t.getLine());
+                    // An unclosed string swallowed the brackets after it; the next line pays for them.
+                    if (t.getType() == ModelLexer.UNTERMINATED_STRING) lexicalErrorLines.add(t.getLine() + 1);
+                }
                 default -> { }
             }
             switch (t.getType()) {
                 case ModelLexer.ERROR_CHAR -> diagnostics.error(span(source, t), "syntax-character",
                         "unexpected character " + printable(t.getText()));
-                case ModelLexer.UNTERMINATED_STRING -> diagnostics.error(span(source, t), "syntax-string",
-                        "string is not closed before the end of the line");
+                case ModelLexer.UNTERMINATED_STRING -> {
+                    diagnostics.error(span(source, t), "syntax-string", "string is not closed before the end of the line");
+                    // Parse on as if it were closed, so the next line is not blamed for it.
+                    var closed = new org.antlr.v4.runtime.CommonToken(t);
+                    closed.setType(ModelLexer.STRING);
+                    kept.add(closed);
+                }
+                case ModelLexer.BAD_NUMBER -> {
+                    diagnostics.error(span(source, t), "literal-malformed", "malformed number '" + t.getText()
+                            + "' (numbers are written like 42, 1_000, 0.5, 1e-3)");
+                    var number = new org.antlr.v4.runtime.CommonToken(t);
+                    number.setType(ModelLexer.INT);
+                    number.setText("0");
+                    kept.add(number);
+                }
                 case ModelLexer.UNTERMINATED_COMMENT -> diagnostics.error(span(source, t), "syntax-comment",
                         "comment opened here is not closed with '*/'");
                 default -> {
@@ -86,7 +106,14 @@ public final class SourceParser {
         }
         if (diagnostics.errorCount() > errorsBefore || parser.getNumberOfSyntaxErrors() > 0) return Optional.empty();
         try {
-            return Optional.of(new AstBuilder(source, diagnostics).file(tree));
+            var file = new AstBuilder(source, diagnostics).file(tree);
+            var deep = AstDepth.tooDeep(file, MAX_EXPRESSION_DEPTH);
+            if (deep != null) {
+                diagnostics.error(deep.span(), "syntax-nesting", "expression nested more than " + MAX_EXPRESSION_DEPTH
+                        + " levels deep; split it with let");
+                return Optional.empty();
+            }
+            return Optional.of(file);
         } catch (StackOverflowError deep) {
             diagnostics.error(Span.of(source, 0, 0), "syntax-nesting", "program is nested too deeply");
             return Optional.empty();

@@ -51,6 +51,20 @@ final class SyntaxErrorReporter extends DefaultErrorStrategy {
         Token t = parser.getCurrentToken();
         if (suppressed(t)) return;
         var expected = getExpectedTokens(parser);
+        if (isCloser(t.getType())) {
+            // A stray or mismatched closing bracket says more about brackets than about what was expected.
+            Token opener = unclosedOpener(parser, t);
+            if (opener == null) {
+                diagnostics.error(span(t), "syntax-unmatched-bracket", "'" + t.getText() + "' has no matching opening bracket");
+                return;
+            }
+            if (t.getType() != closerOf(opener.getType())) {
+                diagnostics.error(span(t), "syntax-mismatched-bracket", "'" + t.getText() + "' does not match '" + opener.getText()
+                        + "' opened at " + opener.getLine() + ":" + (opener.getCharPositionInLine() + 1)
+                        + "; expected '" + closerText(opener.getType()) + "'");
+                return;
+            }
+        }
         diagnostics.error(span(t), "syntax-unexpected", "unexpected " + describe(t) + here(parser)
                 + "; expected " + ExpectedTokens.describe(expected) + suggestion(t, expected));
     }

@@ -147,6 +147,9 @@ FLOAT   : DIGITS '.' DIGITS? EXPONENT?
         | DIGITS EXPONENT
         ;
 INT     : DIGITS ;
+// Anything else that starts like a number (0x10, 1e, 1.2.3, 28x28) is one malformed literal,
+// reported as such rather than as a number followed by a stray name.
+BAD_NUMBER : [0-9] [0-9a-zA-Z_]* ('.' [0-9a-zA-Z_]*)* ;
 fragment DIGITS   : [0-9] ('_'? [0-9])* ;
 fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 
