@@ -291,6 +291,9 @@ public final class Builtins {
             }
             return Typed.of(x.withShape(target));
         }
+        if (target.contains(DimExpr.constant(0))) {
+            throw a.error("shape", "reshape-infer", "cannot infer -1 in " + Shapes.show(target) + ": with a 0 beside it any size fits");
+        }
         // Cancel the dimensions the two shapes share, then the rest must divide by a constant.
         var rest = new ArrayList<>(x.shape());
         var given = new ArrayList<DimExpr>();

@@ -245,7 +245,8 @@ final class FunctionChecker {
             }
             var why = attempt.unifier.match(p.name(), p.type(), v);
             if (why.isPresent()) {
-                return attempt.fail(spans.getOrDefault(p.name(), c.span()), "call-argument-type", name + ": argument '"
+                return attempt.fail(spans.getOrDefault(p.name(), c.span()),
+                        attempt.unifier.shapeMismatch ? "call-argument-shape" : "call-argument-type", name + ": argument '"
                         + p.name() + "' is " + v.type() + " but the parameter is " + written(p.type()) + " (" + why.get() + ")");
             }
         }

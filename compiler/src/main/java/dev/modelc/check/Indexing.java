@@ -137,11 +137,15 @@ final class Indexing {
         if (step < 0) {
             return lo == null && hi == null ? size.plus(DimExpr.constant(Math.negateExact(step) - 1)).floorDiv(-step) : null;
         }
-        // Bounds count from the start (non-negative) or from the end (negative); assume they lie inside the axis.
+        // Bounds count from the start (non-negative) or from the end (negative); assume they lie inside the axis,
+        // which no bound beyond any realistic size can.
+        if ((lo != null && Math.abs(lo) > MAX_SYMBOLIC_BOUND) || (hi != null && Math.abs(hi) > MAX_SYMBOLIC_BOUND)) return null;
         DimExpr start = lo == null ? DimExpr.constant(0) : lo < 0 ? size.plus(DimExpr.constant(lo)) : DimExpr.constant(lo);
         DimExpr stop = hi == null ? size : hi < 0 ? size.plus(DimExpr.constant(hi)) : DimExpr.constant(hi);
         return stop.minus(start).plus(DimExpr.constant(Math.subtractExact(step, 1))).floorDiv(step);
     }
+
+    private static final long MAX_SYMBOLIC_BOUND = 1L << 40;
 
     private static long clamp(long v, long lo, long hi) { return Math.max(lo, Math.min(hi, v)); }
 

@@ -22,6 +22,8 @@ final class Unifier {
     record Mismatch(String param, String reason) {}
 
     private String param = "";
+    /** Whether the last mismatch was about dimensions (as opposed to element types or kinds). */
+    boolean shapeMismatch;
 
     /** Matches one parameter's written type against an argument's type; returns a reason when they cannot match. */
     Optional<String> match(String param, Ast.TypeExpr written, Typed arg) {
@@ -73,6 +75,7 @@ final class Unifier {
         }
         int fixed = written.size() - (packAt >= 0 ? 1 : 0);
         if (packAt < 0 ? t.rank() != fixed : t.rank() < fixed) {
+            shapeMismatch = true;
             return Optional.of("expects rank " + (packAt < 0 ? "" : "at least ") + fixed + ", got " + t);
         }
         int extra = t.rank() - fixed;
@@ -82,6 +85,7 @@ final class Unifier {
                 var got = t.shape().subList(argAxis, argAxis + extra);
                 var had = packs.putIfAbsent(p.name(), List.copyOf(got));
                 if (had != null && !had.equals(got)) {
+                    shapeMismatch = true;
                     return Optional.of("*" + p.name() + " is " + Shapes.show(had) + " from an earlier argument, but here it would be "
                             + Shapes.show(got) + (had.size() != got.size() ? ": the ranks differ" : ""));
                 }

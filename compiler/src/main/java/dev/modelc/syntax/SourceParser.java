@@ -107,6 +107,7 @@ public final class SourceParser {
         if (diagnostics.errorCount() > errorsBefore || parser.getNumberOfSyntaxErrors() > 0) return Optional.empty();
         try {
             var file = new AstBuilder(source, diagnostics).file(tree);
+            if (diagnostics.errorCount() > errorsBefore) return Optional.empty();  // literals out of range
             var deep = AstDepth.tooDeep(file, MAX_EXPRESSION_DEPTH);
             if (deep != null) {
                 diagnostics.error(deep.span(), "syntax-nesting", "expression nested more than " + MAX_EXPRESSION_DEPTH
