@@ -98,7 +98,7 @@ public final class Builtins {
         }
         for (String op : List.of("argmax", "argmin")) {
             add(Builtin.of(op, "x, axis?, keepdims=false", REDUCTION, a -> {
-                var x = a.numericTensor("x");
+                var x = a.tensor("x");
                 if (a.given("axis") && a.intOrTuple("axis").size() != 1) {
                     throw a.error("axis", "axis-single", "takes a single axis, got " + Values.show(a.get("axis").value()));
                 }

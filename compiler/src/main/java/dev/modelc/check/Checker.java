@@ -78,15 +78,41 @@ public final class Checker {
      * appearance: two overloads with the same canonical form could never be told apart.
      */
     private static String canonical(Ast.FnDecl fn) {
-        var vars = new ArrayList<String>();
-        var packs = new ArrayList<String>();
-        for (var p : fn.params()) TypeResolver.collectVars(p.type(), vars, packs);
+        var names = new LinkedHashMap<String, Integer>();
         var sb = new StringBuilder();
-        for (var p : fn.params()) sb.append(FunctionChecker.written(p.type())).append(';');
-        String text = sb.toString();
-        for (int i = 0; i < vars.size(); i++) text = text.replaceAll("\\b" + vars.get(i) + "\\b", "\u0001" + i);
-        for (int i = 0; i < packs.size(); i++) text = text.replaceAll("\\*" + packs.get(i) + "\\b", "*\u0002" + i);
-        return text;
+        for (var p : fn.params()) canonical(p.type(), names, sb);
+        return sb.toString();
+    }
+
+    private static void canonical(Ast.TypeExpr t, Map<String, Integer> names, StringBuilder sb) {
+        switch (t) {
+            case Ast.TupleTypeExpr tu -> {
+                sb.append('(');
+                tu.elements().forEach(e -> canonical(e, names, sb));
+                sb.append(')');
+            }
+            case Ast.TensorTypeExpr tt -> {
+                sb.append(tt.elementType()).append('[');
+                tt.dims().forEach(d -> { canonical(d, names, sb); sb.append(','); });
+                sb.append("];");
+            }
+        }
+    }
+
+    private static void canonical(Ast.Dim d, Map<String, Integer> names, StringBuilder sb) {
+        switch (d) {
+            case Ast.DimInt i -> sb.append(i.value());
+            case Ast.DimVar v -> sb.append('v').append(names.computeIfAbsent(v.name(), k -> names.size()));
+            case Ast.DimPack p -> sb.append("*v").append(names.computeIfAbsent("*" + p.name(), k -> names.size()));
+            case Ast.DimNeg n -> { sb.append("-("); canonical(n.operand(), names, sb); sb.append(')'); }
+            case Ast.DimBinary b -> {
+                sb.append('(');
+                canonical(b.left(), names, sb);
+                sb.append(b.op());
+                canonical(b.right(), names, sb);
+                sb.append(')');
+            }
+        }
     }
 
     /** Reports an unknown name with the closest visible one, or the std module that defines it. */

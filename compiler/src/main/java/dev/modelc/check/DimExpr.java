@@ -299,7 +299,11 @@ public final class DimExpr implements Comparable<DimExpr> {
   public String toString() {
     if (terms.isEmpty()) return "0";
     StringBuilder sb = new StringBuilder();
-    for (var e : terms.entrySet()) {
+    // Positive terms first, so "W - KW + 1" reads as written rather than "-KW + W + 1".
+    var ordered = new java.util.ArrayList<>(terms.entrySet());
+    ordered.sort(java.util.Comparator.comparingInt(
+        e -> e.getKey().atoms.isEmpty() ? 2 : e.getValue() < 0 ? 1 : 0));
+    for (var e : ordered) {
       long k = e.getValue();
       List<Atom> atoms = e.getKey().atoms;
       boolean first = sb.isEmpty();

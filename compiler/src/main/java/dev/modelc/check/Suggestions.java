@@ -21,9 +21,12 @@ final class Suggestions {
         return best != null && bestDistance <= allowed && bestDistance > 0 ? Optional.of(best) : Optional.empty();
     }
 
-    /** Levenshtein distance, with a cheap bound so long strings stay fast. */
+    /** Names longer than this get no suggestion: nobody mistypes them, and the distance is quadratic. */
+    private static final int MAX_LENGTH = 64;
+
+    /** Levenshtein distance, with cheap bounds so long strings stay fast. */
     static int distance(String a, String b) {
-        if (Math.abs(a.length() - b.length()) > 3) return 99;
+        if (Math.abs(a.length() - b.length()) > 3 || a.length() > MAX_LENGTH || b.length() > MAX_LENGTH) return 99;
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) prev[j] = j;

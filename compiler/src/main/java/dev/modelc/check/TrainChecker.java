@@ -193,7 +193,9 @@ final class TrainChecker {
             if (result.isUnknown()) break;
             var expected = new ArrayList<Type>();
             for (int i = 0; i <= shape.size(); i++) expected.add(t);
-            if (!FunctionChecker.fits(result.type(), new Type.Tuple(expected))) {
+            // A stateless optimiser may return the new parameter alone instead of a one-element tuple.
+            boolean bare = shape.isEmpty() && FunctionChecker.fits(result.type(), t);
+            if (!bare && !FunctionChecker.fits(result.type(), new Type.Tuple(expected))) {
                 d.error(call.span(), "train-optimizer", name + " returns " + result.type() + " for param '" + m.name()
                         + "' but an optimiser must return the new parameter and its " + shape.size() + " state tensors: "
                         + new Type.Tuple(expected));

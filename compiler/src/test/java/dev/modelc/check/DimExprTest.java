@@ -290,7 +290,7 @@ class DimExprTest {
       assertPrints("H*(W/2)", W.floorDiv(2).times(H));
       assertPrints("A - W/2", A.minus(W.floorDiv(2)));
       assertPrints("W/2*(W/2)", W.floorDiv(2).times(W.floorDiv(2)));
-      assertPrints("-B + B/2", B.negate().floorDiv(2));
+      assertPrints("B/2 - B", B.negate().floorDiv(2));
     }
   }
 
