@@ -24,8 +24,10 @@ public final class Frontend {
 
     /** Compiles a file from disk; an unreadable file is a diagnostic, not an exception. */
     public Compilation compile(Path file) {
-        var diagnostics = new Diagnostics(errorLimit);
-        return finish(new ModuleLoader(diagnostics).load(file), diagnostics);
+        return onLargeStack(() -> {
+            var diagnostics = new Diagnostics(errorLimit);
+            return finish(new ModuleLoader(diagnostics).load(file), diagnostics);
+        });
     }
 
     /** Compiles source text; {@code name} is shown in diagnostics, imports resolve relative to the working directory. */
@@ -35,8 +37,41 @@ public final class Frontend {
 
     /** Compiles source text whose file imports resolve relative to {@code dir}. */
     public Compilation compileString(String name, String text, Path dir) {
-        var diagnostics = new Diagnostics(errorLimit);
-        return finish(new ModuleLoader(diagnostics).load(name, text, dir), diagnostics);
+        return onLargeStack(() -> {
+            var diagnostics = new Diagnostics(errorLimit);
+            return finish(new ModuleLoader(diagnostics).load(name, text, dir), diagnostics);
+        });
+    }
+
+    /** Stack for the front end's thread: the passes recurse over expressions up to the parser's depth limits. */
+    private static final long STACK_BYTES = 64L << 20;
+
+    /**
+     * Runs the front end on a thread with a large stack, so that the deepest program the parser
+     * accepts is checked the same whatever stack the caller's thread happens to have.
+     */
+    private static Compilation onLargeStack(java.util.function.Supplier<Compilation> work) {
+        var result = new Compilation[1];
+        var failure = new Throwable[1];
+        var thread = new Thread(null, () -> {
+            try {
+                result[0] = work.get();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "modelc-frontend", STACK_BYTES);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while compiling", e);
+        }
+        if (failure[0] instanceof RuntimeException r) throw r;
+        if (failure[0] instanceof Error e) throw e;
+        if (failure[0] != null) throw new IllegalStateException(failure[0]);
+        return result[0];
     }
 
     private static Compilation finish(Optional<Program> program, Diagnostics diagnostics) {

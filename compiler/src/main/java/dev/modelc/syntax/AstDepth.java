@@ -12,8 +12,8 @@ import java.util.List;
 final class AstDepth {
     private AstDepth() {}
 
-    /** The first expression nested deeper than {@code limit}, or null. */
-    static Expr tooDeep(SourceFile file, int limit) {
+    /** The first expression or type nested deeper than {@code limit}, or null. */
+    static Node tooDeep(SourceFile file, int limit) {
         var roots = new java.util.ArrayList<Expr>();
         for (var f : file.functions()) {
             for (var p : f.params()) if (p.defaultValue() != null) roots.add(p.defaultValue());
@@ -33,6 +33,25 @@ final class AstDepth {
                 }
             }
         }
+        var types = new java.util.ArrayList<TypeExpr>();
+        for (var f : file.functions()) {
+            f.params().forEach(p -> types.add(p.type()));
+            if (f.result() != null) types.add(f.result());
+        }
+        for (var m : file.models()) {
+            for (var member : m.members()) {
+                switch (member) {
+                    case InputDecl i -> types.add(i.type());
+                    case ParamDecl p -> types.add(p.type());
+                    case ConstDecl c -> types.add(c.type());
+                    default -> { }
+                }
+            }
+        }
+        for (var t : types) {
+            Node deep = tooDeep(t, limit);
+            if (deep != null) return deep;
+        }
         record Item(Expr expr, int depth) {}
         var work = new ArrayDeque<Item>();
         roots.forEach(r -> work.push(new Item(r, 1)));
@@ -40,6 +59,25 @@ final class AstDepth {
             var item = work.pop();
             if (item.depth() > limit) return item.expr();
             for (var child : children(item.expr())) work.push(new Item(child, item.depth() + 1));
+        }
+        return null;
+    }
+
+    private static Node tooDeep(TypeExpr type, int limit) {
+        record Item(Node node, int depth) {}
+        var work = new ArrayDeque<Item>();
+        work.push(new Item(type, 1));
+        while (!work.isEmpty()) {
+            var item = work.pop();
+            if (item.depth() > limit) return item.node();
+            List<? extends Node> children = switch (item.node()) {
+                case TupleTypeExpr tu -> tu.elements();
+                case TensorTypeExpr tt -> tt.dims();
+                case DimBinary b -> List.of(b.left(), b.right());
+                case DimNeg n -> List.of(n.operand());
+                default -> List.of();
+            };
+            for (var c : children) work.push(new Item(c, item.depth() + 1));
         }
         return null;
     }

@@ -110,8 +110,8 @@ public final class SourceParser {
             if (diagnostics.errorCount() > errorsBefore) return Optional.empty();  // literals out of range
             var deep = AstDepth.tooDeep(file, MAX_EXPRESSION_DEPTH);
             if (deep != null) {
-                diagnostics.error(deep.span(), "syntax-nesting", "expression nested more than " + MAX_EXPRESSION_DEPTH
-                        + " levels deep; split it with let");
+                diagnostics.error(deep.span(), "syntax-nesting", (deep instanceof Ast.Expr ? "expression" : "type")
+                        + " nested more than " + MAX_EXPRESSION_DEPTH + " levels deep" + (deep instanceof Ast.Expr ? "; split it with let" : ""));
                 return Optional.empty();
             }
             return Optional.of(file);
