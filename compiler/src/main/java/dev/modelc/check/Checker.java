@@ -4,6 +4,7 @@ import dev.modelc.check.Type.Tensor;
 import dev.modelc.diag.Diagnostic;
 import dev.modelc.diag.Diagnostics;
 import dev.modelc.diag.Span;
+import dev.modelc.diag.Suggestions;
 import dev.modelc.resolve.FnRef;
 import dev.modelc.resolve.Program;
 import dev.modelc.resolve.StdLibrary;

@@ -2,6 +2,7 @@ package dev.modelc.check;
 
 import dev.modelc.check.Type.Tensor;
 import dev.modelc.diag.Span;
+import dev.modelc.diag.Suggestions;
 import dev.modelc.resolve.FnRef;
 import dev.modelc.syntax.Ast;
 import dev.modelc.syntax.Ast.*;

@@ -6,6 +6,7 @@ import dev.modelc.check.TypedModel.Member;
 import dev.modelc.check.TypedModel.OptimizerChoice;
 import dev.modelc.check.TypedModel.TrainSettings;
 import dev.modelc.diag.Diagnostics;
+import dev.modelc.diag.Suggestions;
 import dev.modelc.resolve.FnRef;
 import dev.modelc.syntax.Ast;
 import dev.modelc.syntax.AstPrinter;

@@ -132,7 +132,7 @@ final class SyntaxErrorReporter extends DefaultErrorStrategy {
             String lit = type > 0 ? ModelParser.VOCABULARY.getLiteralName(type) : null;
             if (lit != null && Character.isLetter(lit.charAt(1))) keywords.add(lit.substring(1, lit.length() - 1));
         }
-        return dev.modelc.syntax.Keywords.closest(found.getText(), keywords).map(k -> "; did you mean '" + k + "'?").orElse("");
+        return dev.modelc.diag.Suggestions.closest(found.getText(), keywords).map(k -> "; did you mean '" + k + "'?").orElse("");
     }
 
     /** "in a model", "in a type" …: where the parser was, when that helps. */
