@@ -353,13 +353,24 @@ public final class Builtins {
         Tensor first = parts.get(0);
         int rank = first.rank();
         int axis = a.axis("axis", a.staticInt("axis"), stack ? rank + 1 : rank);
-        DType dtype = first.dtype();
+        // One element type: strong tensors must agree; weak ones (literals) adapt, as in arithmetic.
+        Tensor promoted = first;
+        Tensor strong = null;
+        for (int i = 0; i < parts.size(); i++) {
+            var p = parts.get(i);
+            if (!p.weak()) {
+                if (strong != null && strong.dtype() != p.dtype()) {
+                    throw a.error("tensors", "type-mismatch", "tensors of different element types: " + strong + " and " + p
+                            + " (cast one of them)");
+                }
+                strong = p;
+            }
+            if (i > 0) promoted = Promotion.result(promoted, p);
+        }
+        DType dtype = promoted.dtype();
         DimExpr total = DimExpr.constant(0);
         for (int i = 0; i < parts.size(); i++) {
             var p = parts.get(i);
-            if (p.dtype() != dtype && !p.weak()) {
-                throw a.error("tensors", "type-mismatch", "tensor " + (i + 1) + " is " + p + " but tensor 1 is " + first);
-            }
             if (p.rank() != rank) throw a.error("tensors", "shape-" + a.op, "tensor " + (i + 1) + " is " + p + " but tensor 1 is " + first + ": ranks differ");
             for (int d = 0; d < rank; d++) {
                 if ((stack || d != axis) && !p.shape().get(d).equals(first.shape().get(d))) {

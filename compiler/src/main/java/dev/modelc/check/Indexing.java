@@ -142,7 +142,9 @@ final class Indexing {
         if ((lo != null && Math.abs(lo) > MAX_SYMBOLIC_BOUND) || (hi != null && Math.abs(hi) > MAX_SYMBOLIC_BOUND)) return null;
         DimExpr start = lo == null ? DimExpr.constant(0) : lo < 0 ? size.plus(DimExpr.constant(lo)) : DimExpr.constant(lo);
         DimExpr stop = hi == null ? size : hi < 0 ? size.plus(DimExpr.constant(hi)) : DimExpr.constant(hi);
-        return stop.minus(start).plus(DimExpr.constant(Math.subtractExact(step, 1))).floorDiv(step);
+        DimExpr length = stop.minus(start).plus(DimExpr.constant(Math.subtractExact(step, 1))).floorDiv(step);
+        // Both bounds on the same side of the axis (x[5:2], x[-1:-3]): the length is a constant, never negative.
+        return length.isConstant() && length.constantValue().getAsLong() < 0 ? DimExpr.constant(0) : length;
     }
 
     private static final long MAX_SYMBOLIC_BOUND = 1L << 40;

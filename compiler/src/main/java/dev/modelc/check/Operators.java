@@ -104,6 +104,17 @@ final class Operators {
                 case ADD: return x.plus(y);
                 case SUB: return x.minus(y);
                 case MUL: return x.times(y);
+                case POW:
+                    if (x.isConstant() && y.isConstant() && y.constantValue().getAsLong() >= 0) {
+                        long base = x.constantValue().getAsLong();
+                        long k = y.constantValue().getAsLong();
+                        if (base == 0 || base == 1) return DimExpr.constant(k == 0 ? 1 : base);
+                        if (base == -1) return DimExpr.constant(k % 2 == 0 ? 1 : -1);
+                        long result = 1;
+                        for (; k > 0; k--) result = Math.multiplyExact(result, base);  // overflows within 63 steps
+                        return DimExpr.constant(result);
+                    }
+                    return null;
                 case MOD:
                     if (x.isConstant() && y.isConstant() && y.constantValue().getAsLong() != 0) {
                         return DimExpr.constant(Math.floorMod(x.constantValue().getAsLong(), y.constantValue().getAsLong()));

@@ -155,7 +155,7 @@ final class TrainChecker {
                 d.error(a.span(), "call-duplicate-argument", name + ": argument '" + a.name() + "' is given twice");
                 ok = false;
             }
-            if (!t.isUnknown() && t.value() == null) {
+            if (!t.isUnknown() && (t.value() == null || t.value() instanceof DimExpr de && !de.isConstant())) {
                 d.error(a.value().span(), "static-required", name + ": hyperparameter '" + a.name() + "' must be a constant");
                 ok = false;
             } else if (!t.isUnknown() && new Unifier().match(a.name(), p.get().type(), t).isPresent()) {

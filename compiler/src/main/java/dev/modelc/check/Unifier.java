@@ -124,7 +124,7 @@ final class Unifier {
                     it.remove();
                     progress = true;
                 } else if (unbound.size() == 1) {
-                    var solved = form.solveFor(unbound.get(0), actual);
+                    var solved = form.solveFor(placeholder(unbound.get(0)), actual);
                     if (solved.isPresent()) {
                         dims.put(unbound.get(0), solved.get());
                         it.remove();
@@ -139,9 +139,15 @@ final class Unifier {
         return Optional.empty();
     }
 
+    /**
+     * The callee's still-unbound variables get names of their own, so they cannot be confused with
+     * the caller's variables of the same name (a callee's N is not the caller's N).
+     */
+    static String placeholder(String var) { return var + "__callee"; }
+
     private DimExpr evaluate(Ast.Dim d, List<String> unbound) {
         var env = new LinkedHashMap<>(dims);
-        for (String u : unbound) env.put(u, DimExpr.var(u));
+        for (String u : unbound) env.put(u, DimExpr.var(placeholder(u)));
         try {
             return TypeResolver.dim(d, TypeResolver.bound(env, Map.of(), new dev.modelc.diag.Diagnostics(), ""), new dev.modelc.diag.Diagnostics());
         } catch (ArithmeticException e) {
