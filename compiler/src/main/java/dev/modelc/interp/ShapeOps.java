@@ -26,7 +26,7 @@ final class ShapeOps {
             }
             case INT -> {
                 long[] out = new long[n];
-                Arrays.fill(out, (long) v);
+                Arrays.fill(out, dtype == DType.I32 ? (int) v : (long) v); // as convert casts
                 yield Value.ints(dtype, dims, out);
             }
             case BOOL -> {
