@@ -43,27 +43,13 @@ final class Convolution {
         sameType("conv2d", x, k);
         Geometry g = Geometry.of("conv2d", x.dims(), k.dims(), yDims, win);
         double[] xs = x.data(), ks = k.data(), y = new double[Dims.size(yDims)];
-        for (int b = 0; b < g.batch(); b++) {
-            for (int oh = 0; oh < g.h().out(); oh++) {
-                for (int ow = 0; ow < g.w().out(); ow++) {
-                    int yi = g.y(b, oh, ow);
-                    for (int kh = 0; kh < g.h().size(); kh++) {
-                        int ih = g.h().at(oh, kh);
-                        if (ih < 0 || ih >= g.h().in()) continue;
-                        for (int kw = 0; kw < g.w().size(); kw++) {
-                            int iw = g.w().at(ow, kw);
-                            if (iw < 0 || iw >= g.w().in()) continue;
-                            int xi = g.x(b, ih, iw), ki = g.k(kh, kw);
-                            for (int c = 0; c < g.cin(); c++) {
-                                double xc = xs[xi + c];
-                                int kc = ki + c * g.cout();
-                                for (int o = 0; o < g.cout(); o++) y[yi + o] += xc * ks[kc + o];
-                            }
-                        }
-                    }
-                }
+        forEachTap(g, (yi, xi, ki) -> {
+            for (int c = 0; c < g.cin(); c++) {
+                double xc = xs[xi + c];
+                int kc = ki + c * g.cout();
+                for (int o = 0; o < g.cout(); o++) y[yi + o] += xc * ks[kc + o];
             }
-        }
+        });
         return Value.floats(x.dtype(), yDims, y);
     }
 
@@ -73,28 +59,14 @@ final class Convolution {
         sameType("conv2d_input_grad", dy, k);
         Geometry g = Geometry.of("conv2d_input_grad", xDims, k.dims(), dy.dims(), win);
         double[] dys = dy.data(), ks = k.data(), dx = new double[Dims.size(xDims)];
-        for (int b = 0; b < g.batch(); b++) {
-            for (int oh = 0; oh < g.h().out(); oh++) {
-                for (int ow = 0; ow < g.w().out(); ow++) {
-                    int yi = g.y(b, oh, ow);
-                    for (int kh = 0; kh < g.h().size(); kh++) {
-                        int ih = g.h().at(oh, kh);
-                        if (ih < 0 || ih >= g.h().in()) continue;
-                        for (int kw = 0; kw < g.w().size(); kw++) {
-                            int iw = g.w().at(ow, kw);
-                            if (iw < 0 || iw >= g.w().in()) continue;
-                            int xi = g.x(b, ih, iw), ki = g.k(kh, kw);
-                            for (int c = 0; c < g.cin(); c++) {
-                                int kc = ki + c * g.cout();
-                                double sum = 0;
-                                for (int o = 0; o < g.cout(); o++) sum += dys[yi + o] * ks[kc + o];
-                                dx[xi + c] += sum;
-                            }
-                        }
-                    }
-                }
+        forEachTap(g, (yi, xi, ki) -> {
+            for (int c = 0; c < g.cin(); c++) {
+                int kc = ki + c * g.cout();
+                double sum = 0;
+                for (int o = 0; o < g.cout(); o++) sum += dys[yi + o] * ks[kc + o];
+                dx[xi + c] += sum;
             }
-        }
+        });
         return Value.floats(dy.dtype(), xDims, dx);
     }
 
@@ -104,6 +76,27 @@ final class Convolution {
         sameType("conv2d_kernel_grad", x, dy);
         Geometry g = Geometry.of("conv2d_kernel_grad", x.dims(), kDims, dy.dims(), win);
         double[] xs = x.data(), dys = dy.data(), dk = new double[Dims.size(kDims)];
+        forEachTap(g, (yi, xi, ki) -> {
+            for (int c = 0; c < g.cin(); c++) {
+                double xc = xs[xi + c];
+                int kc = ki + c * g.cout();
+                for (int o = 0; o < g.cout(); o++) dk[kc + o] += xc * dys[yi + o];
+            }
+        });
+        return Value.floats(x.dtype(), kDims, dk);
+    }
+
+    /** Where one kernel tap meets the input: offsets of the output pixel, the input pixel and the kernel tap. */
+    @FunctionalInterface
+    private interface Tap {
+        void at(int yi, int xi, int ki);
+    }
+
+    /**
+     * Visits every (output pixel, kernel tap) pair whose input pixel lies inside x (taps that fall
+     * in the padding are skipped): the one index space conv2d and both its gradients share.
+     */
+    private static void forEachTap(Geometry g, Tap tap) {
         for (int b = 0; b < g.batch(); b++) {
             for (int oh = 0; oh < g.h().out(); oh++) {
                 for (int ow = 0; ow < g.w().out(); ow++) {
@@ -114,17 +107,11 @@ final class Convolution {
                         for (int kw = 0; kw < g.w().size(); kw++) {
                             int iw = g.w().at(ow, kw);
                             if (iw < 0 || iw >= g.w().in()) continue;
-                            int xi = g.x(b, ih, iw), ki = g.k(kh, kw);
-                            for (int c = 0; c < g.cin(); c++) {
-                                double xc = xs[xi + c];
-                                int kc = ki + c * g.cout();
-                                for (int o = 0; o < g.cout(); o++) dk[kc + o] += xc * dys[yi + o];
-                            }
+                            tap.at(yi, g.x(b, ih, iw), g.k(kh, kw));
                         }
                     }
                 }
             }
         }
-        return Value.floats(x.dtype(), kDims, dk);
     }
 }
