@@ -105,7 +105,8 @@ final class OpText {
     }
 
     static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v) + (v == 0 && 1 / v < 0 ? ".0" : "") ;
+        if (v == 0 && 1 / v < 0) return "-0.0"; // (long) -0.0 is 0: the sign would be lost
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
         return Double.toString(v);
     }
 
