@@ -28,7 +28,8 @@ class PassGoldenTest {
 
     static final Map<String, Pass> PASSES = Map.of(
             "dce", new DeadCodeElimination(),
-            "cse", new CommonSubexpressions());
+            "cse", new CommonSubexpressions(),
+            "fold", new ConstantFolding());
 
     @TestFactory
     Stream<DynamicTest> goldenCases() throws IOException {
