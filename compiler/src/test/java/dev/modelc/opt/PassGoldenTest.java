@@ -29,7 +29,8 @@ class PassGoldenTest {
     static final Map<String, Pass> PASSES = Map.of(
             "dce", new DeadCodeElimination(),
             "cse", new CommonSubexpressions(),
-            "fold", new ConstantFolding());
+            "fold", new ConstantFolding(),
+            "algebra", new AlgebraicSimplification());
 
     @TestFactory
     Stream<DynamicTest> goldenCases() throws IOException {
