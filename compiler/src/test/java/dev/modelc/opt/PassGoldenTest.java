@@ -30,7 +30,8 @@ class PassGoldenTest {
             "dce", new DeadCodeElimination(),
             "cse", new CommonSubexpressions(),
             "fold", new ConstantFolding(),
-            "algebra", new AlgebraicSimplification());
+            "algebra", new AlgebraicSimplification(),
+            "simplify", Simplifier.standard());
 
     @TestFactory
     Stream<DynamicTest> goldenCases() throws IOException {
