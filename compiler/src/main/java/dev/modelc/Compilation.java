@@ -6,6 +6,7 @@ import dev.modelc.diag.Diagnostic;
 import dev.modelc.diag.DiagnosticPrinter;
 import dev.modelc.diag.Diagnostics;
 import dev.modelc.graph.GraphModule;
+import dev.modelc.opt.Simplifier;
 import dev.modelc.resolve.Program;
 import dev.modelc.syntax.AstPrinter;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class Compilation {
     private final List<Diagnostic> diagnostics;
     private final boolean hasErrors;
     private final boolean truncated;
+    private List<GraphModule> simplified;
 
     Compilation(Program program, TypedProgram typed, List<GraphModule> graphs, Diagnostics diagnostics) {
         this(program, typed, graphs, diagnostics, false);
@@ -50,6 +52,15 @@ public final class Compilation {
 
     /** Each model of the root file lowered to Graph IR (its entry points); empty before {@link #lower()} or with errors. */
     public List<GraphModule> graphs() { return hasErrors ? List.of() : graphs; }
+
+    /**
+     * Each lowered model after the standard simplification passes (CSE, constant folding,
+     * algebraic rules, DCE): what the backends compile. Computed once.
+     */
+    public synchronized List<GraphModule> simplified() {
+        if (simplified == null) simplified = graphs().stream().map(Simplifier.standard()::apply).toList();
+        return simplified;
+    }
 
     /** The model named {@code name}, or the only model when {@code name} is null. */
     public Optional<GraphModule> graph(String name) {
