@@ -100,15 +100,7 @@ sealed interface Value permits Value.Floats, Value.Ints, Value.Bools {
     // ---- to and from runtime tensors ----
 
     static dev.modelc.runtime.DType runtimeType(DType t) {
-        return switch (t) {
-            case F32 -> dev.modelc.runtime.DType.F32;
-            case F64 -> dev.modelc.runtime.DType.F64;
-            case I32 -> dev.modelc.runtime.DType.I32;
-            case I64 -> dev.modelc.runtime.DType.I64;
-            case BOOL -> dev.modelc.runtime.DType.BOOL;
-            case F16 -> dev.modelc.runtime.DType.F16;
-            case BF16 -> dev.modelc.runtime.DType.BF16;
-        };
+        return t.toRuntime();
     }
 
     /** The language's spelling of a runtime element type, for messages. */

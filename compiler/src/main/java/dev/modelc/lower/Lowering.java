@@ -100,6 +100,9 @@ public final class Lowering {
         return b.build(TRAIN_STEP, results);
     }
 
+    /** The Graph IR type of a tensor member (an input, param or const) as declared. */
+    public static TensorType memberType(TypedModel.Member m) { return ExprLowering.typeOf(m.typed().type()); }
+
     /** The name of an optimiser state tensor in the training step and in checkpoints, e.g. {@code w1.m}. */
     public static String stateName(String param, String state) { return param + "." + state; }
 
