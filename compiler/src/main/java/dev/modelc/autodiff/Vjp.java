@@ -209,7 +209,9 @@ final class Vjp {
             case MAX, MIN -> {
                 // The gradient is shared evenly among the elements equal to the extreme value.
                 int mask = b.binary(EQ, x, b.broadcast(y, dims, xt.shape()));
-                int ones = b.convert(mask, xt.dtype());
+                // A select, not a cast of the mask: a select's condition is not differentiated, so
+                // differentiating this rule again (second order) does not run into bool values.
+                int ones = b.select(mask, b.scalar(1, xt.dtype()), b.scalar(0, xt.dtype()));
                 int count = b.broadcast(b.reduce(ReduceFn.SUM, ones, r.axes()), dims, xt.shape());
                 yield b.mul(b.div(gb, count), ones);
             }
