@@ -39,11 +39,7 @@ final class Vjp {
             case Reshape r -> out[0] = b.reshape(g, b.type(x).shape());
             case Transpose t -> out[0] = b.transpose(g, inverse(t.perm()));
             case Slice s -> out[0] = unslice(b, s, g, b.type(x));
-            case Pad p -> {
-                var step = new ArrayList<Long>();
-                for (long i : p.interior()) step.add(i + 1);
-                out[0] = b.slice(g, p.low(), step, b.type(x).shape());
-            }
+            case Pad p -> out[0] = unpad(b, p, g, b.type(x));
             case Concat c -> {
                 DimExpr offset = DimExpr.constant(0);
                 for (int i = 0; i < n.inputs().size(); i++) {
@@ -209,7 +205,9 @@ final class Vjp {
             case MAX, MIN -> {
                 // The gradient is shared evenly among the elements equal to the extreme value.
                 int mask = b.binary(EQ, x, b.broadcast(y, dims, xt.shape()));
-                int ones = b.convert(mask, xt.dtype());
+                // A select, not a cast of the mask: a select's condition is not differentiated, so
+                // differentiating this rule again (second order) does not run into bool values.
+                int ones = b.select(mask, b.scalar(1, xt.dtype()), b.scalar(0, xt.dtype()));
                 int count = b.broadcast(b.reduce(ReduceFn.SUM, ones, r.axes()), dims, xt.shape());
                 yield b.mul(b.div(gb, count), ones);
             }
@@ -241,6 +239,44 @@ final class Vjp {
             interior.add(Math.abs(step) - 1);
         }
         return b.pad(cur, low, interior, x.shape());
+    }
+
+    /**
+     * The transpose of a pad: the elements of g where the operand's went (every interior+1 from
+     * low), a slice. Negative padding crops elements off, and their gradient is zero: g is first
+     * padded with zeros by as much as was cropped on each side, so the slice stays inside it.
+     * (Symbolic paddings are taken as non-negative.)
+     */
+    private static int unpad(GraphBuilder b, Pad p, int g, TensorType x) {
+        var gt = b.type(g);
+        var start = new ArrayList<DimExpr>();
+        var step = new ArrayList<Long>();
+        var extraLow = new ArrayList<DimExpr>();
+        var noInterior = new ArrayList<Long>();
+        var widened = new ArrayList<DimExpr>();
+        boolean crops = false;
+        for (int a = 0; a < x.rank(); a++) {
+            long interior = p.interior().get(a);
+            DimExpr low = p.low().get(a);
+            // What the operand's n elements span, n + (n-1)*interior; the rest of g is low and high padding.
+            DimExpr span = x.dim(a).plus(x.dim(a).minus(DimExpr.constant(1)).times(DimExpr.constant(interior)));
+            DimExpr high = gt.dim(a).minus(low).minus(span);
+            long cutLow = cropped(low), cutHigh = cropped(high);
+            crops |= cutLow + cutHigh > 0;
+            start.add(low.plus(DimExpr.constant(cutLow)));
+            step.add(interior + 1);
+            extraLow.add(DimExpr.constant(cutLow));
+            noInterior.add(0L);
+            widened.add(gt.dim(a).plus(DimExpr.constant(cutLow + cutHigh)));
+        }
+        int src = crops ? b.pad(g, extraLow, noInterior, widened) : g;
+        return b.slice(src, start, step, x.shape());
+    }
+
+    /** How many elements a padding amount crops: its negative part when it is a constant. */
+    private static long cropped(DimExpr padding) {
+        var v = padding.constantValue();
+        return v.isPresent() ? Math.max(0, -v.getAsLong()) : 0;
     }
 
     /** Operand axes that survive a reduction over {@code axes}, as broadcast target axes. */
