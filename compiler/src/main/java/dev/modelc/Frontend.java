@@ -5,6 +5,7 @@ import dev.modelc.diag.Diagnostics;
 import dev.modelc.resolve.ModuleLoader;
 import dev.modelc.resolve.Program;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,19 +15,30 @@ import java.util.Optional;
  */
 public final class Frontend {
     private final int errorLimit;
+    private final Map<String, Double> hyperparameters;
 
-    private Frontend(int errorLimit) { this.errorLimit = errorLimit; }
+    private Frontend(int errorLimit, Map<String, Double> hyperparameters) {
+        this.errorLimit = errorLimit;
+        this.hyperparameters = Map.copyOf(hyperparameters);
+    }
 
-    public static Frontend create() { return new Frontend(Diagnostics.DEFAULT_ERROR_LIMIT); }
+    public static Frontend create() { return new Frontend(Diagnostics.DEFAULT_ERROR_LIMIT, Map.of()); }
 
     /** A front end that stops collecting errors after {@code errorLimit} of them. */
-    public static Frontend withErrorLimit(int errorLimit) { return new Frontend(errorLimit); }
+    public static Frontend withErrorLimit(int errorLimit) { return new Frontend(errorLimit, Map.of()); }
+
+    /**
+     * This front end with optimiser hyperparameters overridden in every train block, as
+     * {@code train --lr} does: {@code lr=0.1} replaces the value written in {@code adam(lr=...)}
+     * (or its default). Naming a hyperparameter the model's optimiser lacks is a diagnostic.
+     */
+    public Frontend withHyperparameters(Map<String, Double> overrides) { return new Frontend(errorLimit, overrides); }
 
     /** Compiles a file from disk; an unreadable file is a diagnostic, not an exception. */
     public Compilation compile(Path file) {
         return onLargeStack(() -> {
             var diagnostics = new Diagnostics(errorLimit);
-            return finish(new ModuleLoader(diagnostics).load(file), diagnostics);
+            return finish(new ModuleLoader(diagnostics).load(file), diagnostics, hyperparameters);
         });
     }
 
@@ -39,7 +51,7 @@ public final class Frontend {
     public Compilation compileString(String name, String text, Path dir) {
         return onLargeStack(() -> {
             var diagnostics = new Diagnostics(errorLimit);
-            return finish(new ModuleLoader(diagnostics).load(name, text, dir), diagnostics);
+            return finish(new ModuleLoader(diagnostics).load(name, text, dir), diagnostics, hyperparameters);
         });
     }
 
@@ -102,10 +114,10 @@ public final class Frontend {
         return result[0];
     }
 
-    private static Compilation finish(Optional<Program> program, Diagnostics diagnostics) {
+    private static Compilation finish(Optional<Program> program, Diagnostics diagnostics, Map<String, Double> hyperparameters) {
         if (program.isEmpty()) return new Compilation(null, null, java.util.List.of(), diagnostics);
         try {
-            var typed = Checker.check(program.get(), diagnostics);
+            var typed = Checker.check(program.get(), diagnostics, hyperparameters);
             return new Compilation(program.get(), typed, java.util.List.of(), diagnostics);
         } catch (StackOverflowError deep) {
             var root = program.get().root().module();

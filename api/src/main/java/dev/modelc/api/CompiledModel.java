@@ -172,9 +172,12 @@ public final class CompiledModel {
         return executable(entry).run(all).get(entry);
     }
 
-    /** The compiled training step, starting from fresh optimiser state. */
-    public TrainStep trainer() {
-        var defaults = trainingDefaults().orElseThrow(() -> new ModelException(
+    /** The compiled training step, starting from fresh optimiser state; dropout draws from the model's seed. */
+    public TrainStep trainer() { return trainer(seed()); }
+
+    /** The compiled training step, starting from fresh optimiser state; dropout draws from {@code seed}. */
+    public TrainStep trainer(long seed) {
+        trainingDefaults().orElseThrow(() -> new ModelException(
                 "model " + name() + " cannot be trained: it has no train block with an optimizer and a loss"));
         requireParams();
         var step = graph(Lowering.TRAIN_STEP);
@@ -185,7 +188,7 @@ public final class CompiledModel {
                 state.put(in.name(), Tensor.zeros(s.dtype(), s.fixedShape()));
             }
         }
-        return new TrainStep(this, executable(Lowering.TRAIN_STEP), state, defaults.seed());
+        return new TrainStep(this, executable(Lowering.TRAIN_STEP), state, seed);
     }
 
     // ---- for TrainStep ----

@@ -15,6 +15,11 @@ public final class ModelCompiler {
 
     public static ModelCompiler create() { return new ModelCompiler(Frontend.create()); }
 
+    /** A compiler that overrides optimiser hyperparameters in train blocks, e.g. {@code Map.of("lr", 0.1)}. */
+    public ModelCompiler withHyperparameters(java.util.Map<String, Double> overrides) {
+        return new ModelCompiler(frontend.withHyperparameters(overrides));
+    }
+
     /** Compiles the only model of a file. */
     public CompiledModel compile(Path file, Backend backend) { return compile(file, backend, null); }
 

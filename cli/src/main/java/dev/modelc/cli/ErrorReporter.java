@@ -2,6 +2,7 @@ package dev.modelc.cli;
 
 import java.io.PrintWriter;
 import java.util.function.BooleanSupplier;
+import dev.modelc.api.ModelException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -32,8 +33,8 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
 
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parsed) {
-        if (e instanceof UserError) {
-            err.println("modelc: " + e.getMessage());
+        if (e instanceof UserError || e instanceof ModelException) {
+            if (!(e instanceof UserError u && u.alreadyReported())) err.println("modelc: " + e.getMessage());
             err.flush();
             return Main.USER_ERROR;
         }

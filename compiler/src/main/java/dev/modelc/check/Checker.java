@@ -25,15 +25,22 @@ public final class Checker {
     final Diagnostics diagnostics;
     final ExprChecker exprs = new ExprChecker(this);
     final FunctionChecker functions = new FunctionChecker(this);
+    final Map<String, Double> hyperparameterOverrides;
     private final Program program;
 
-    private Checker(Program program, Diagnostics diagnostics) {
+    private Checker(Program program, Diagnostics diagnostics, Map<String, Double> hyperparameterOverrides) {
         this.program = program;
         this.diagnostics = diagnostics;
+        this.hyperparameterOverrides = hyperparameterOverrides;
     }
 
     public static TypedProgram check(Program program, Diagnostics diagnostics) {
-        return new Checker(program, diagnostics).run();
+        return check(program, diagnostics, Map.of());
+    }
+
+    /** Checks with optimiser hyperparameters overridden in train blocks (see {@code Frontend.withHyperparameters}). */
+    public static TypedProgram check(Program program, Diagnostics diagnostics, Map<String, Double> hyperparameterOverrides) {
+        return new Checker(program, diagnostics, hyperparameterOverrides).run();
     }
 
     private TypedProgram run() {

@@ -164,6 +164,15 @@ final class TrainChecker {
                 ok = false;
             }
         }
+        for (var o : checker.hyperparameterOverrides.entrySet()) {
+            if (hyperParams.stream().noneMatch(x -> x.name().equals(o.getKey()))) {
+                d.error(call.span(), "train-hyperparameter-override", name + " has no hyperparameter '" + o.getKey()
+                        + "' to set from the command line (it has " + String.join(", ", hyperParams.stream().map(Ast.Param::name).toList()) + ")");
+                ok = false;
+            } else {
+                given.put(o.getKey(), new Typed(new Tensor(DType.F32, List.of(), true), o.getValue()));
+            }
+        }
         for (var p : hyperParams) {
             if (!given.containsKey(p.name()) && p.defaultValue() == null) {
                 d.error(call.span(), "call-missing-argument", name + ": missing hyperparameter '" + p.name() + "'");

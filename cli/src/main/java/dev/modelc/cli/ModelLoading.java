@@ -1,0 +1,64 @@
+package dev.modelc.cli;
+
+import dev.modelc.Frontend;
+import dev.modelc.api.Backend;
+import dev.modelc.api.CompiledModel;
+import dev.modelc.api.ModelCompiler;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.io.Npy;
+import dev.modelc.runtime.io.TensorFormatException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** What the commands that run models share: compiling with diagnostics shown once, choosing a backend, reading tensors. */
+final class ModelLoading {
+    private ModelLoading() {}
+
+    /** Compiles and lowers {@code file}, printing its diagnostics (warnings too) once; errors end the command. */
+    static CompiledModel compile(Path file, Backend backend, PrintWriter err) {
+        return compile(Frontend.create(), file, backend, err);
+    }
+
+    static CompiledModel compile(Frontend frontend, Path file, Backend backend, PrintWriter err) {
+        var compilation = frontend.compile(file).lower();
+        String diagnostics = compilation.renderDiagnostics();
+        if (!diagnostics.isEmpty()) {
+            err.print(diagnostics);
+            err.flush();
+        }
+        if (compilation.hasErrors()) throw UserError.reported();
+        try {
+            return ModelCompiler.compile(compilation, backend, null);
+        } catch (dev.modelc.api.CompileException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    /** The backend asked for, or the fastest one this build has when none was named. */
+    static Backend backend(BackendName name) {
+        if (name == null) {
+            return Arrays.stream(new Backend[] {Backend.CUDA, Backend.LLVM, Backend.JVM, Backend.INTERP})
+                    .filter(Backend::available).findFirst().orElseThrow();
+        }
+        var backend = Backend.valueOf(name.name());
+        if (!backend.available()) {
+            throw new UserError("the " + backend + " backend is not available yet in this build; use --backend interp");
+        }
+        return backend;
+    }
+
+    static Tensor readNpy(Path path, String what) {
+        try {
+            return Npy.read(path);
+        } catch (NoSuchFileException e) {
+            throw new UserError(what + ": no such file " + path);
+        } catch (TensorFormatException e) {
+            throw new UserError(what + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserError(what + ": cannot read " + path + ": " + e.getMessage());
+        }
+    }
+}
