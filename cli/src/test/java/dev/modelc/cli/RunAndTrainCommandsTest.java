@@ -31,7 +31,7 @@ class RunAndTrainCommandsTest {
     @Test
     void linearRegressionTrainsSavesAndRuns() throws IOException {
         var params = dir.resolve("linear.safetensors");
-        var train = CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--backend", "interp", "--save", params.toString());
+        var train = CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--backend", "interp", "--save", params.toString(), "--checkpoint", ckpt("a"));
         assertEquals(0, train.exitCode(), train.err());
         var last = train.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         assertTrue(last.matches("final loss=[0-9.]+ mean_abs_error=[0-9.]+ samples_per_s=[0-9]+ seconds=[0-9.]+"), last);
@@ -56,7 +56,7 @@ class RunAndTrainCommandsTest {
 
     @Test
     void overridesComeFromTheCommandLine() {
-        var train = CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--epochs", "2", "--batch", "64", "--lr", "0.05", "--seed", "3");
+        var train = CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--epochs", "2", "--batch", "64", "--lr", "0.05", "--seed", "3", "--checkpoint", ckpt("b"));
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.err().contains("epoch 2/2"), train.err());
         assertFalse(train.err().contains("epoch 3/"), train.err());
@@ -96,7 +96,7 @@ class RunAndTrainCommandsTest {
         assertEquals(1, noFile.exitCode());
         assertTrue(noFile.err().contains("nope.npy"), noFile.err());
 
-        var noData = CliRun.of("train", LINEAR, "--data", dir.resolve("missing.csv").toString());
+        var noData = CliRun.of("train", LINEAR, "--data", dir.resolve("missing.csv").toString(), "--checkpoint", ckpt("c"));
         assertEquals(1, noData.exitCode());
         assertTrue(noData.err().contains("missing.csv"), noData.err());
 
@@ -104,10 +104,33 @@ class RunAndTrainCommandsTest {
         assertEquals(1, jvm.exitCode());
         assertTrue(jvm.err().contains("not available"), jvm.err());
 
-        var badLr = CliRun.of("train", "../examples/xor.model", "--data", "../examples/data/xor.csv", "--lr", "-1");
+        var badLr = CliRun.of("train", "../examples/xor.model", "--data", "../examples/data/xor.csv", "--lr", "-1", "--checkpoint", ckpt("d"));
         assertEquals(1, badLr.exitCode());
         assertFalse(badLr.err().contains("Exception"), badLr.err());
     }
+
+    @Test
+    void aResumedRunEndsBitIdenticalToAnUninterruptedOne() throws IOException {
+        var whole = dir.resolve("whole.safetensors");
+        var halves = dir.resolve("halves.safetensors");
+        var ckpt = ckpt("resume");
+        assertEquals(0, CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--epochs", "4", "--save", whole.toString(), "--checkpoint", ckpt("e")).exitCode());
+        var first = CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--epochs", "2", "--checkpoint", ckpt);
+        assertEquals(0, first.exitCode(), first.err());
+        var second = CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--epochs", "4", "--resume", ckpt, "--save", halves.toString(), "--checkpoint", ckpt);
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(second.err().startsWith("epoch 3/4"), second.err());
+        assertEquals(SafeTensors.read(whole), SafeTensors.read(halves));
+
+        var otherSeed = CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--epochs", "5", "--resume", ckpt, "--seed", "9", "--checkpoint", ckpt("f"));
+        assertEquals(1, otherSeed.exitCode());
+        assertTrue(otherSeed.err().contains("would not continue the same run"), otherSeed.err());
+        var notACheckpoint = CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--resume", whole.toString(), "--checkpoint", ckpt("g"));
+        assertEquals(1, notACheckpoint.exitCode());
+        assertTrue(notACheckpoint.err().contains("not a modelc training checkpoint"), notACheckpoint.err());
+    }
+
+    private static String ckpt(String name) { return dir.resolve(name + ".ckpt.safetensors").toString(); }
 
     @Test
     void compileErrorsPrintTheirDiagnosticsOnce() throws IOException {

@@ -28,6 +28,18 @@ final class AtomicFileWrite {
 
     private AtomicFileWrite() {}
 
+    /**
+     * A temporary file is created owner-only (0600); the file it becomes should have the
+     * permissions of the file it replaces, or else those of an ordinary new file (0644).
+     */
+    private static void readableLikeANewFile(Path temp, Path target) throws IOException {
+        if (!temp.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        var permissions = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(temp, permissions);
+    }
+
     static void write(Path target, Body body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
@@ -37,6 +49,7 @@ final class AtomicFileWrite {
                 body.writeTo(out);
                 out.force(true);
             }
+            readableLikeANewFile(temp, absolute);
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
