@@ -1,0 +1,50 @@
+package dev.modelc.loops;
+
+import dev.modelc.check.DType;
+import dev.modelc.check.DimExpr;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One entry of a model as kernels over buffers: the contract between the compiler and every
+ * backend. Buffers hold {@code elements} values of {@code dtype} in C order; an input buffer is
+ * bound to the entry's input of that name, a result buffer is read out under its result names,
+ * and a temporary lives in a {@code slot} that temporaries with disjoint lifetimes share.
+ * Kernels run in order.
+ */
+public record LoopProgram(String entry, List<String> dims, List<Buffer> buffers, List<Kernel> kernels,
+                          Map<String, Integer> inputs, Map<String, Integer> results) {
+    public LoopProgram {
+        dims = List.copyOf(dims);
+        buffers = List.copyOf(buffers);
+        kernels = List.copyOf(kernels);
+        inputs = Map.copyOf(inputs);
+        results = Map.copyOf(results);
+    }
+
+    public enum Kind { INPUT, TEMP }
+
+    /**
+     * A buffer; {@code slot} groups temporaries that may share storage (inputs have slot -1).
+     * {@code shape} is for printing and for results; {@code elements} is its product.
+     */
+    public record Buffer(int id, String name, DType dtype, List<DimExpr> shape, Kind kind, int slot) {
+        public Buffer { shape = List.copyOf(shape); }
+
+        public DimExpr elements() {
+            DimExpr n = DimExpr.constant(1);
+            for (var d : shape) n = n.times(d);
+            return n;
+        }
+    }
+
+    /** A loop nest; {@code reads} and {@code writes} name its buffers, for scheduling and checking. */
+    public record Kernel(String name, Stmt body, List<Integer> reads, List<Integer> writes) {
+        public Kernel {
+            reads = List.copyOf(reads);
+            writes = List.copyOf(writes);
+        }
+    }
+
+    public Buffer buffer(int id) { return buffers.get(id); }
+}
