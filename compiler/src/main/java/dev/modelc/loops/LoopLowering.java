@@ -1,0 +1,93 @@
+package dev.modelc.loops;
+
+import dev.modelc.fuse.FusedGraph;
+import dev.modelc.fuse.FusedGraph.KernelKind;
+import dev.modelc.graph.Node;
+import dev.modelc.graph.Op;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Fused graph → Loop IR: a buffer for every input and every kernel result (temporaries in the
+ * plan's slots), and per kernel the loop nest of its kind, with the inlined pointwise nodes
+ * recomputed from the loop indices.
+ */
+public final class LoopLowering {
+    private LoopLowering() {}
+
+    public static LoopProgram lower(FusedGraph fused) {
+        var g = fused.graph();
+        var buffers = new ArrayList<LoopProgram.Buffer>();
+        var bufferOf = new HashMap<Integer, Integer>();
+        var inputs = new LinkedHashMap<String, Integer>();
+        for (var n : g.nodes()) {
+            if (n.op() instanceof Op.Input in && fused.materialized().contains(n.id())) {
+                bufferOf.put(n.id(), buffers.size());
+                inputs.put(in.name(), buffers.size());
+                buffers.add(new LoopProgram.Buffer(buffers.size(), in.name(), n.type().dtype(), n.type().shape(), LoopProgram.Kind.INPUT, -1));
+            }
+        }
+        for (var k : fused.kernels()) {
+            var n = g.node(k.root());
+            bufferOf.put(n.id(), buffers.size());
+            buffers.add(new LoopProgram.Buffer(buffers.size(), "t" + n.id(), n.type().dtype(), n.type().shape(), LoopProgram.Kind.TEMP,
+                    fused.slots().get(n.id())));
+        }
+        var cx = new KernelContext(fused, bufferOf);
+        var pointwise = new Pointwise(cx);
+        var reductions = new ReductionKernels(cx, pointwise);
+        var matmul = new MatMulKernels(cx);
+        var windows = new WindowKernels(cx);
+        var kernels = new ArrayList<LoopProgram.Kernel>();
+        for (var k : fused.kernels()) {
+            cx.startKernel();
+            var n = g.node(k.root());
+            int out = bufferOf.get(n.id());
+            Stmt body = switch (k.kind()) {
+                case POINTWISE -> cx.nest(n.type().shape(), "i", Stmt.Schedule.PARALLEL,
+                        idx -> new Stmt.Store(out, Ix.linear(idx, n.type().shape()), pointwise.compute(n.id(), idx)));
+                case REDUCE -> reductions.reduce(n, (Op.Reduce) n.op(), out);
+                case ARG_REDUCE -> reductions.argReduce(n, (Op.ArgReduce) n.op(), out);
+                case SOFTMAX -> reductions.softmax(n, axes(n.op()), out);
+                case MATMUL -> matmul.matmul(n, out);
+                case CONV -> windows.conv(n, out);
+                case POOL -> windows.pool(n, out);
+            };
+            kernels.add(new LoopProgram.Kernel("k" + kernels.size() + "_" + k.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    body, reads(cx, k, n), List.of(out)));
+        }
+        var results = new LinkedHashMap<String, Integer>();
+        for (var r : g.results()) results.put(r.name(), bufferOf.get(fused.storage(r.value())));
+        return new LoopProgram(g.name(), new ArrayList<>(new TreeSet<>(g.dimVars())), buffers, kernels, inputs, results);
+    }
+
+    private static List<Integer> axes(Op op) {
+        return switch (op) {
+            case Op.Softmax s -> s.axes();
+            case Op.LogSoftmax s -> s.axes();
+            case Op.LogSumExp s -> s.axes();
+            default -> throw new IllegalStateException(op.toString());
+        };
+    }
+
+    /** The buffers a kernel reads: those of the stored nodes its root and inlined nodes take as operands. */
+    private static List<Integer> reads(KernelContext cx, FusedGraph.Kernel k, Node root) {
+        var out = new LinkedHashSet<Integer>();
+        var computed = new ArrayList<>(k.inlined());
+        computed.add(root.id());
+        for (int id : computed) {
+            for (int in : cx.node(id).inputs()) {
+                int b = cx.buffer(in);
+                if (b >= 0) out.add(b);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+
+}
