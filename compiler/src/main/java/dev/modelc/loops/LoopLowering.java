@@ -20,7 +20,13 @@ import java.util.TreeSet;
 public final class LoopLowering {
     private LoopLowering() {}
 
-    public static LoopProgram lower(FusedGraph fused) {
+    /** The vector width the kernels are written for: 256 bits (AVX2, and the JVM's preferred species there). */
+    public static final int VECTOR_BITS = 256;
+
+    public static LoopProgram lower(FusedGraph fused) { return lower(fused, VECTOR_BITS); }
+
+    /** With vectors of {@code vectorBits} (0: scalar code only). */
+    public static LoopProgram lower(FusedGraph fused, int vectorBits) {
         var g = fused.graph();
         var buffers = new ArrayList<LoopProgram.Buffer>();
         var bufferOf = new HashMap<Integer, Integer>();
@@ -41,7 +47,7 @@ public final class LoopLowering {
         var cx = new KernelContext(fused, bufferOf);
         var pointwise = new Pointwise(cx);
         var reductions = new ReductionKernels(cx, pointwise);
-        var matmul = new MatMulKernels(cx);
+        var matmul = new MatMulKernels(cx, vectorBits);
         var windows = new WindowKernels(cx);
         var kernels = new ArrayList<LoopProgram.Kernel>();
         for (var k : fused.kernels()) {

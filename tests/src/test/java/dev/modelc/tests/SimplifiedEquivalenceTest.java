@@ -63,7 +63,7 @@ class SimplifiedEquivalenceTest {
     }
 
     /** Every graph input with its dimension variables bound to 3; floats normal, integers in [0, 2), small positive step counts. */
-    private static Map<String, Tensor> randomInputs(Graph g, Random rnd) {
+    static Map<String, Tensor> randomInputs(Graph g, Random rnd) {
         var dims = new HashMap<String, Long>();
         var inputs = new HashMap<String, Tensor>();
         for (var n : g.nodes()) {
