@@ -43,6 +43,34 @@ public final class Frontend {
         });
     }
 
+    /**
+     * Lowers every model of a checked compilation to Graph IR (the middle of the pipeline, run
+     * only by the commands that need it, so {@code check} stays fast). Errors found here, such as
+     * differentiating through argmax, join the compilation's diagnostics.
+     */
+    static Compilation lower(Compilation c) {
+        return onLargeStack(() -> {
+            var diagnostics = new Diagnostics();
+            c.diagnostics().forEach(diagnostics::report);
+            var graphs = new java.util.ArrayList<dev.modelc.graph.GraphModule>();
+            var typed = c.typedProgram();
+            if (typed.isPresent()) {
+                for (var m : typed.get().models()) {
+                    try {
+                        graphs.add(dev.modelc.lower.Lowering.lower(m));
+                    } catch (dev.modelc.lower.LoweringException e) {
+                        diagnostics.error(e.span(), e.code(), e.getMessage());
+                    } catch (ArithmeticException overflow) {
+                        // Element counts of huge symbolic shapes (e.g. 10^12 x 10^12) do not fit in 64 bits.
+                        diagnostics.error(m.decl().span(), "dim-overflow", "model '" + m.decl().name()
+                                + "': a tensor's element count overflows 64-bit integers");
+                    }
+                }
+            }
+            return new Compilation(c.program(), typed.orElse(null), graphs, diagnostics, true);
+        });
+    }
+
     /** Stack for the front end's thread: the passes recurse over expressions up to the parser's depth limits. */
     private static final long STACK_BYTES = 64L << 20;
 
@@ -75,14 +103,14 @@ public final class Frontend {
     }
 
     private static Compilation finish(Optional<Program> program, Diagnostics diagnostics) {
-        if (program.isEmpty()) return new Compilation(null, null, diagnostics);
+        if (program.isEmpty()) return new Compilation(null, null, java.util.List.of(), diagnostics);
         try {
             var typed = Checker.check(program.get(), diagnostics);
-            return new Compilation(program.get(), typed, diagnostics);
+            return new Compilation(program.get(), typed, java.util.List.of(), diagnostics);
         } catch (StackOverflowError deep) {
             var root = program.get().root().module();
             diagnostics.error(dev.modelc.diag.Span.of(root.source(), 0, 0), "nesting", "program is nested too deeply to check");
-            return new Compilation(program.get(), null, diagnostics);
+            return new Compilation(program.get(), null, java.util.List.of(), diagnostics);
         }
     }
 }

@@ -2,7 +2,13 @@ package dev.modelc.cli;
 
 import dev.modelc.Compilation;
 import dev.modelc.Frontend;
+import dev.modelc.graph.Graph;
+import dev.modelc.graph.GraphModule;
+import dev.modelc.graph.GraphPrinter;
+import dev.modelc.lower.Lowering;
+import dev.modelc.opt.OpCounts;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -34,20 +40,72 @@ final class IrCommand implements Callable<Integer> {
             description = "Show only this entry (an output, the loss or the training step) of the model.")
     String entry;
 
+    @Option(names = "--counts",
+            description = "With --stage opt: instead of the IR, a table of op counts before and after simplification.")
+    boolean counts;
+
     @Override
     public Integer call() {
         Function<Compilation, String> text = switch (stage) {
             case AST -> Compilation::astText;
             case TYPED -> Compilation::typedText;
+            case GRAPH -> c -> graphs(c.graphs(), false);
+            case GRAD -> c -> graphs(c.graphs(), true);
+            case OPT -> c -> counts ? counts(c) : graphs(c.simplified(), true);
             default -> throw new UserError("stage '" + stage + "' is not available yet in this build");
         };
         var compilation = CheckCommand.check(Frontend.create(), file, spec.commandLine().getErr());
         if (compilation.hasErrors()) {
             return Main.USER_ERROR;
         }
+        if (counts && stage != Stage.OPT) throw new UserError("--counts goes with --stage opt");
+        if (stage == Stage.GRAPH || stage == Stage.GRAD || stage == Stage.OPT) {
+            compilation = compilation.lower();
+            if (compilation.hasErrors()) {
+                spec.commandLine().getErr().print(compilation.renderDiagnostics());
+                spec.commandLine().getErr().flush();
+                return Main.USER_ERROR;
+            }
+        }
         var out = spec.commandLine().getOut();
         out.print(text.apply(compilation));
         out.flush();
         return 0;
+    }
+
+    /**
+     * The Graph IR of every model: "graph" shows the entries as lowered (outputs, loss, metrics;
+     * grad expressions already expanded), "grad" adds the training step with its backward pass.
+     */
+    private String graphs(List<GraphModule> modules, boolean withTrainStep) {
+        var sb = new StringBuilder();
+        for (var m : modules) sb.append(GraphPrinter.print(new GraphModule(m.model(), selected(m, withTrainStep))));
+        return sb.toString();
+    }
+
+    /** Per entry, the op counts before simplification (the grad stage) and after (the opt stage). */
+    private String counts(Compilation c) {
+        var sb = new StringBuilder();
+        var after = c.simplified();
+        for (int i = 0; i < after.size(); i++) {
+            var before = c.graphs().get(i);
+            for (var g : selected(after.get(i), true)) {
+                sb.append("model ").append(before.model()).append(", entry ").append(g.name()).append(":\n");
+                sb.append(OpCounts.table(OpCounts.of(before.entry(g.name()).orElseThrow()), OpCounts.of(g))).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private List<Graph> selected(GraphModule m, boolean withTrainStep) {
+        var entries = m.entries().stream()
+                .filter(g -> withTrainStep || !g.name().equals(Lowering.TRAIN_STEP))
+                .filter(g -> entry == null || g.name().equals(entry))
+                .toList();
+        if (entry != null && entries.isEmpty()) {
+            throw new UserError("model " + m.model() + " has no entry '" + entry + "'; its entries are: "
+                    + String.join(", ", m.entryNames()));
+        }
+        return entries;
     }
 }

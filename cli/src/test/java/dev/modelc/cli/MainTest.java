@@ -68,9 +68,9 @@ class MainTest {
 
     @Test
     void stageNotBuiltYetIsAUserError() {
-        var run = CliRun.of("ir", "x.model", "--stage", "graph");
+        var run = CliRun.of("ir", "x.model", "--stage", "fused");
         assertEquals(1, run.exitCode());
-        assertEquals("modelc: stage 'graph' is not available yet in this build\n", run.err());
+        assertEquals("modelc: stage 'fused' is not available yet in this build\n", run.err());
     }
 
     @Test

@@ -45,4 +45,17 @@ public enum DType {
 
     @Override
     public String toString() { return spelling; }
+
+    /** The runtime's element type for this one (the runtime does not depend on the compiler). */
+    public dev.modelc.runtime.DType toRuntime() {
+        return switch (this) {
+            case F32 -> dev.modelc.runtime.DType.F32;
+            case F64 -> dev.modelc.runtime.DType.F64;
+            case I32 -> dev.modelc.runtime.DType.I32;
+            case I64 -> dev.modelc.runtime.DType.I64;
+            case BOOL -> dev.modelc.runtime.DType.BOOL;
+            case F16 -> dev.modelc.runtime.DType.F16;
+            case BF16 -> dev.modelc.runtime.DType.BF16;
+        };
+    }
 }

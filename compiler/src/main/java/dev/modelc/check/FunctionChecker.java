@@ -298,6 +298,7 @@ final class FunctionChecker {
         var cached = instances.get(key);
         if (cached != null) {
             callSites.put(c, cached);
+            caller.calls.put(c, cached);
             return cached.result();
         }
         Type declared = decl.result() == null ? null
@@ -322,9 +323,10 @@ final class FunctionChecker {
         if (quiet.hasErrors() || body.isUnknown()) result = Typed.UNKNOWN;
         else if (declared != null) result = new Typed(declared, body.value());
         else result = body;
-        var instance = new FnInstance(fn, Map.copyOf(dims), Map.copyOf(packs), List.copyOf(args), scope.types, result);
+        var instance = new FnInstance(fn, Map.copyOf(dims), Map.copyOf(packs), List.copyOf(args), scope.types, scope.calls, result);
         instances.put(key, instance);
         callSites.put(c, instance);
+        caller.calls.put(c, instance);
         return result;
     }
 

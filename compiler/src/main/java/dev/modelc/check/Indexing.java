@@ -11,7 +11,7 @@ import java.util.function.Function;
  * Typing of {@code x[i]}, {@code x[1:3, ::2]}, {@code x[..., -1]}: integer indices drop an axis,
  * slices keep it with Python's length rule; indices and slice bounds are compile-time integers.
  */
-final class Indexing {
+public final class Indexing {
     private Indexing() {}
 
     static Typed check(Ast.Index x, Typed target, Function<Ast.Expr, Typed> checkExpr, Diagnostics d) {
@@ -120,7 +120,7 @@ final class Indexing {
     }
 
     /** Python's slice length; for a symbolic size only the forms whose length does not depend on clamping. */
-    static DimExpr sliceLength(DimExpr size, Long lo, Long hi, long step) {
+    public static DimExpr sliceLength(DimExpr size, Long lo, Long hi, long step) {
         if (size.isConstant()) {
             long n = size.constantValue().getAsLong();
             long start, stop;

@@ -67,7 +67,7 @@ final class ModelChecker {
             scope.diagnostics.error(train.span(), "train-no-loss", "model '" + model.name() + "' has a train block but no loss");
         }
         warnings();
-        return new TypedModel(model, List.copyOf(dims.keySet()), List.copyOf(members), settings, scope.types);
+        return new TypedModel(model, List.copyOf(dims.keySet()), List.copyOf(members), settings, scope.types, scope.calls);
     }
 
     private void input(Ast.InputDecl in) {

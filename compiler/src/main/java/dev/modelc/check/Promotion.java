@@ -7,11 +7,11 @@ import dev.modelc.check.Type.Tensor;
  * (literal) operand takes the other side's type, except that a float literal meeting an integer
  * tensor gives f32.
  */
-final class Promotion {
+public final class Promotion {
     private Promotion() {}
 
     /** The promoted element type, on the first operand's shape (callers set the broadcast shape). */
-    static Tensor result(Tensor a, Tensor b) {
+    public static Tensor result(Tensor a, Tensor b) {
         if (a.weak() && b.weak()) {
             DType d = a.dtype().isFloat() || b.dtype().isFloat() ? DType.F32 : DType.promote(a.dtype(), b.dtype());
             return new Tensor(d, a.shape(), true);

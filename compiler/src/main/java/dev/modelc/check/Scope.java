@@ -19,6 +19,8 @@ final class Scope {
     final Map<String, DimExpr> dims;
     final Diagnostics diagnostics;
     final Map<Ast.Expr, Typed> types = new IdentityHashMap<>();
+    /** The function instance each call in this scope resolved to (a generic body's calls differ per instance). */
+    final Map<Ast.Call, FnInstance> calls = new IdentityHashMap<>();
     final boolean generic;
     /** The binding being defined, which records what its definition uses. */
     Binding defining;

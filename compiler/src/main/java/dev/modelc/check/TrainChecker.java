@@ -176,6 +176,7 @@ final class TrainChecker {
             hyper.put(p.name(), v == null ? checker.exprs.check(p.defaultValue(), new Scope(fn.home(), Map.of(), new Diagnostics(), true)).value() : v.value());
         }
         // Type-check the update against every param's shape, as the training step will run it.
+        var updates = new LinkedHashMap<String, FnInstance>();
         for (var m : members) {
             if (m.kind() != Kind.PARAM || !(m.typed().type() instanceof Tensor t)) continue;
             var checked = new ArrayList<ExprChecker.CheckedArg>();
@@ -192,6 +193,7 @@ final class TrainChecker {
             }
             var result = checker.functions.call(name, fns, call, checked, scope);
             if (result.isUnknown()) break;
+            updates.put(m.name(), scope.calls.get(call));
             var expected = new ArrayList<Type>();
             for (int i = 0; i <= shape.size(); i++) expected.add(t);
             // A stateless optimiser may return the new parameter alone instead of a one-element tuple.
@@ -203,7 +205,8 @@ final class TrainChecker {
                 break;
             }
         }
-        return new OptimizerChoice(fn, List.copyOf(shape), java.util.Collections.unmodifiableMap(hyper));
+        return new OptimizerChoice(fn, List.copyOf(shape), java.util.Collections.unmodifiableMap(hyper),
+                java.util.Collections.unmodifiableMap(updates));
     }
 
     /** The names of the state parameters when {@code decl} follows the optimiser convention, else null. */

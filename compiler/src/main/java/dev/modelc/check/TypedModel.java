@@ -9,7 +9,7 @@ import java.util.Map;
  * type, the training settings, and the type of every expression in it.
  */
 public record TypedModel(Ast.ModelDecl decl, List<String> dimVars, List<Member> members, TrainSettings train,
-                         Map<Ast.Expr, Typed> types) {
+                         Map<Ast.Expr, Typed> types, Map<Ast.Call, FnInstance> calls) {
 
     public enum Kind { INPUT, PARAM, CONST, LET, OUTPUT, LOSS, METRIC }
 
@@ -19,6 +19,10 @@ public record TypedModel(Ast.ModelDecl decl, List<String> dimVars, List<Member> 
     /** The train block, defaults filled in; {@code optimizer} is null when the model has no train block. */
     public record TrainSettings(OptimizerChoice optimizer, long batch, long epochs, long seed, boolean shuffle) {}
 
-    /** An optimiser function and the hyperparameters chosen for it (defaults filled in). */
-    public record OptimizerChoice(dev.modelc.resolve.FnRef fn, List<String> states, Map<String, Object> hyper) {}
+    /**
+     * An optimiser function, the hyperparameters chosen for it (defaults filled in), and its
+     * instance for each param's shape, by param name.
+     */
+    public record OptimizerChoice(dev.modelc.resolve.FnRef fn, List<String> states, Map<String, Object> hyper,
+                                  Map<String, FnInstance> updates) {}
 }

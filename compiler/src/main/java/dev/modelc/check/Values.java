@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Reading and printing compile-time values (see {@link Typed}). */
-final class Values {
+public final class Values {
     private Values() {}
 
-    static String show(Object v) {
+    public static String show(Object v) {
         return switch (v) {
             case null -> "?";
             case String s -> '"' + s + '"';
@@ -17,12 +17,12 @@ final class Values {
         };
     }
 
-    static Long asLong(Object v) {
+    public static Long asLong(Object v) {
         if (v instanceof DimExpr d && d.isConstant()) return d.constantValue().getAsLong();
         return null;
     }
 
-    static Double asDouble(Object v) {
+    public static Double asDouble(Object v) {
         if (v instanceof Double d) return d;
         Long l = asLong(v);
         return l == null ? null : l.doubleValue();

@@ -77,7 +77,8 @@ public final class GraphBuilder {
 
     public int input(Role role, String name, TensorType t) { return emit(new Input(role, name), List.of(), t); }
 
-    public int constant(double v, TensorType t) { return emit(new Constant(v), List.of(), t); }
+    /** A fill; the value is first made what the element type can hold (an f32 constant holds a float). */
+    public int constant(double v, TensorType t) { return emit(new Constant(Conversions.cast(v, t.dtype())), List.of(), t); }
 
     public int scalar(double v, DType d) { return constant(v, TensorType.scalar(d)); }
 

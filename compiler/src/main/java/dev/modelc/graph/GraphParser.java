@@ -85,7 +85,7 @@ public final class GraphParser {
         } else if (i != call.length()) {
             throw new IllegalArgumentException("unexpected text after '" + mnemonic + "'");
         }
-        return new Node(id, OpText.parse(mnemonic, attrs), inputs, type);
+        return new Node(id, OpText.parse(mnemonic, attrs, type), inputs, type);
     }
 
     private static int closing(String s, int open) {

@@ -34,7 +34,7 @@ public final class GraphPrinter {
 
     public static String line(Node n) {
         var sb = new StringBuilder("%").append(n.id()).append(" = ").append(OpText.mnemonic(n.op()));
-        Map<String, String> attrs = OpText.attributes(n.op());
+        Map<String, String> attrs = OpText.attributes(n.op(), n.type());
         if (!attrs.isEmpty()) {
             sb.append('[').append(attrs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(", "))).append(']');

@@ -55,11 +55,11 @@ final class OpText {
     }
 
     /** Attributes in a fixed order; values already in their text form. */
-    static Map<String, String> attributes(Op op) {
+    static Map<String, String> attributes(Op op, TensorType type) {
         var a = new LinkedHashMap<String, String>();
         switch (op) {
             case Input i -> a.put("name", quote(i.name()));
-            case Constant c -> a.put("value", number(c.value()));
+            case Constant c -> a.put("value", number(c.value(), type.dtype()));
             case DimSize d -> a.put("of", d.dim().toString());
             case Iota i -> a.put("axis", Integer.toString(i.axis()));
             case Broadcast b -> a.put("dims", list(b.dims()));
@@ -104,8 +104,13 @@ final class OpText {
         a.put("padding", quote(p.same() ? "same" : "valid"));
     }
 
-    static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v) + (v == 0 && 1 / v < 0 ? ".0" : "") ;
+    /**
+     * The shortest text that reads back to the same constant: an f32 constant is printed as the
+     * float it is ({@code 0.01}, not {@code 0.009999999776482582}); the parser rounds it back.
+     */
+    static String number(double v, dev.modelc.check.DType dtype) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return (v == 0 && 1 / v < 0 ? "-0" : Long.toString((long) v));
+        if (dtype == dev.modelc.check.DType.F32 && (float) v == v) return Float.toString((float) v);
         return Double.toString(v);
     }
 
@@ -123,13 +128,13 @@ final class OpText {
     // ---- back from text ----
 
     /** Builds an op from its mnemonic and raw attribute texts; throws IllegalArgumentException when they do not fit. */
-    static Op parse(String m, Map<String, String> a) {
+    static Op parse(String m, Map<String, String> a, TensorType type) {
         for (var role : Role.values()) if (m.equals(role.name().toLowerCase(Locale.ROOT))) return new Input(role, string(a, "name"));
         for (var fn : UnaryFn.values()) if (m.equals(fn.mnemonic())) return new Unary(fn);
         for (var fn : BinaryFn.values()) if (m.equals(mnemonic(new Binary(fn)))) return new Binary(fn);
         for (var fn : ReduceFn.values()) if (m.equals("reduce_" + fn.mnemonic())) return new Reduce(fn, ints(a, "axes"));
         return switch (m) {
-            case "constant" -> new Constant(Double.parseDouble(get(a, "value")));
+            case "constant" -> new Constant(Conversions.cast(Double.parseDouble(get(a, "value")), type.dtype()));
             case "dim_size" -> new DimSize(DimText.parse(get(a, "of")));
             case "iota" -> new Iota(Integer.parseInt(get(a, "axis")));
             case "select" -> new Select();

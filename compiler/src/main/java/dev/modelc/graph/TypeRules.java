@@ -110,8 +110,9 @@ public final class TypeRules {
 
     public static TensorType reduce(TensorType x, List<Integer> axes, DType dtype) {
         if (!axesOk(axes, x.rank())) return null;
+        var drop = new HashSet<>(axes);
         var s = new ArrayList<DimExpr>();
-        for (int i = 0; i < x.rank(); i++) if (!axes.contains(i)) s.add(x.dim(i));
+        for (int i = 0; i < x.rank(); i++) if (!drop.contains(i)) s.add(x.dim(i));
         return new TensorType(dtype, s);
     }
 

@@ -8,13 +8,13 @@ import dev.modelc.graph.Op.*;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class GraphTextTest {
+public class GraphTextTest {
     private static final DimExpr B = DimExpr.var("B");
 
     private static DimExpr c(long v) { return DimExpr.constant(v); }
 
     /** A graph touching every op, built through the checking builder. */
-    static Graph everyOp() {
+    public static Graph everyOp() {
         var g = new GraphBuilder();
         int x = g.input(Role.INPUT, "x", TensorType.of(DType.F32, B, c(4), c(4), c(3)));
         int k = g.input(Role.PARAM, "k", TensorType.of(DType.F32, c(2), c(2), c(3), c(5)));

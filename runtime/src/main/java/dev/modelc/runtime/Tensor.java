@@ -218,6 +218,22 @@ public final class Tensor {
         return sb.append(')').toString();
     }
 
+    /**
+     * The same elements under another shape with the same element count. The data is shared,
+     * not copied: a tensor never changes, so sharing is safe.
+     *
+     * @throws IllegalArgumentException if the element counts differ
+     */
+    public Tensor reshape(long... newShape) {
+        long[] dims = copyShape(newShape);
+        long count = elementCountOf(dims);
+        if (count != elementCount) {
+            throw new IllegalArgumentException("cannot reshape " + formatShape(shape) + " (" + elementCount
+                    + " elements) to " + formatShape(dims) + " (" + count + " elements)");
+        }
+        return new Tensor(dtype, dims, count, data);
+    }
+
     // ---- accessors -------------------------------------------------------------------------
 
     public DType dtype() {

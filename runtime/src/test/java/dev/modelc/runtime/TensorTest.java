@@ -85,4 +85,16 @@ class TensorTest {
         assertEquals(1f, Tensor.fromBytes(DType.F16, new long[0], f16, ByteOrder.LITTLE_ENDIAN).getFloat());
         assertEquals(1f, Tensor.fromBytes(DType.BF16, new long[0], bf16, ByteOrder.LITTLE_ENDIAN).getFloat());
     }
+
+    @Test
+    void reshapeSharesDataAndChecksCounts() {
+        Tensor t = Tensor.of(new int[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor r = t.reshape(3, 1, 2);
+        assertArrayEquals(new long[] {3, 1, 2}, r.shape());
+        assertEquals(6, r.getInt(2, 0, 1));
+        assertEquals(t.segment().address(), r.segment().address());
+        assertEquals(t, r.reshape(2, 3));
+        var e = assertThrows(IllegalArgumentException.class, () -> t.reshape(4));
+        assertEquals("cannot reshape (2, 3) (6 elements) to (4,) (4 elements)", e.getMessage());
+    }
 }

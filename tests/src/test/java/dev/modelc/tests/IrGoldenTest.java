@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** The {@code ast} and {@code typed} stages of every example, pinned as text in tests/ir/. */
+/** The {@code ast}, {@code typed} and {@code grad} (Graph IR with the training step) and {@code opt} (simplified) stages of every example, pinned as text in tests/ir/. */
 class IrGoldenTest {
     private static final Path EXAMPLES = Path.of("../examples");
     private static final Path EXPECTED = Path.of("ir");
@@ -31,6 +31,20 @@ class IrGoldenTest {
                         var c = compile(file);
                         assertFalse(c.hasErrors(), c.renderDiagnostics());
                         Golden.check(EXPECTED.resolve(name + ".typed"), c.typedText());
+                    }),
+                    DynamicTest.dynamicTest(name + " grad", () -> {
+                        var c = compile(file).lower();
+                        assertFalse(c.hasErrors(), c.renderDiagnostics());
+                        var text = new StringBuilder();
+                        for (var m : c.graphs()) text.append(dev.modelc.graph.GraphPrinter.print(m));
+                        Golden.check(EXPECTED.resolve(name + ".grad"), text.toString());
+                    }),
+                    DynamicTest.dynamicTest(name + " opt", () -> {
+                        var c = compile(file).lower();
+                        assertFalse(c.hasErrors(), c.renderDiagnostics());
+                        var text = new StringBuilder();
+                        for (var m : c.simplified()) text.append(dev.modelc.graph.GraphPrinter.print(m));
+                        Golden.check(EXPECTED.resolve(name + ".opt"), text.toString());
                     }));
         });
     }

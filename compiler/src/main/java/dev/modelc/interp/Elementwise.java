@@ -1,0 +1,299 @@
+package dev.modelc.interp;
+
+import dev.modelc.check.DType;
+import dev.modelc.graph.Op.BinaryFn;
+import dev.modelc.graph.Op.UnaryFn;
+import dev.modelc.interp.Value.Bools;
+import dev.modelc.interp.Value.Floats;
+import dev.modelc.interp.Value.Ints;
+
+/** Elementwise ops: unary functions, binary arithmetic, comparisons and logic, select, convert. */
+final class Elementwise {
+    private Elementwise() {}
+
+    private static final double SQRT1_2 = 0.7071067811865476;
+
+    // ---- unary ----
+
+    static Value unary(UnaryFn fn, Value x) {
+        return switch (x) {
+            case Floats f -> {
+                double[] in = f.data(), out = new double[in.length];
+                for (int i = 0; i < in.length; i++) out[i] = unaryFloat(fn, in[i]);
+                yield Value.floats(f.dtype(), f.dims(), out);
+            }
+            case Ints v -> {
+                long[] in = v.data(), out = new long[in.length];
+                for (int i = 0; i < in.length; i++) out[i] = unaryInt(fn, in[i]);
+                yield Value.ints(v.dtype(), v.dims(), out);
+            }
+            case Bools b -> {
+                if (fn != UnaryFn.NOT) throw new InterpreterException(fn.mnemonic() + " is not defined on bool");
+                boolean[] in = b.data(), out = new boolean[in.length];
+                for (int i = 0; i < in.length; i++) out[i] = !in[i];
+                yield new Bools(b.dims(), out);
+            }
+        };
+    }
+
+    static double unaryFloat(UnaryFn fn, double x) {
+        return switch (fn) {
+            case NEG -> -x;
+            case ABS -> Math.abs(x);
+            case SIGN -> Math.signum(x);
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case LOG1P -> Math.log1p(x);
+            case SQRT -> Math.sqrt(x);
+            case RSQRT -> 1.0 / Math.sqrt(x);
+            case SQUARE -> x * x;
+            case SIN -> Math.sin(x);
+            case COS -> Math.cos(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> sigmoid(x);
+            // max(x, 0) + log1p(exp(-|x|)): exp never overflows, and log1p keeps the tail exact
+            case SOFTPLUS -> Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+            case RELU -> Math.max(x, 0.0); // NaN stays NaN, -0 becomes +0, as in PyTorch
+            case FLOOR -> Math.floor(x);
+            case CEIL -> Math.ceil(x);
+            case ROUND -> Math.rint(x);
+            case ERF -> Erf.erf(x);
+            // x * Phi(x) written with erfc so that the far negative tail is not lost to 1 + erf ≈ 0
+            case GELU -> 0.5 * x * Erf.erfc(-x * SQRT1_2);
+            case NOT -> throw new InterpreterException("not is defined on bool only");
+        };
+    }
+
+    /** Never exp of a large positive number, so ±1000 give exactly 1 and 0 rather than NaN. */
+    static double sigmoid(double x) {
+        if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
+        double e = Math.exp(x);
+        return e / (1.0 + e);
+    }
+
+    private static long unaryInt(UnaryFn fn, long x) {
+        return switch (fn) {
+            case NEG -> -x;
+            case ABS -> Math.abs(x);
+            case SIGN -> Long.signum(x);
+            case SQUARE -> x * x;
+            case RELU -> Math.max(x, 0);
+            case FLOOR, CEIL, ROUND -> x;
+            default -> throw new InterpreterException(fn.mnemonic() + " needs a float operand");
+        };
+    }
+
+    // ---- binary ----
+
+    static Value binary(BinaryFn fn, Value a, Value b) {
+        if (a.dtype() != b.dtype()) throw new InterpreterException(fn.mnemonic() + ": operands differ: " + a.describe() + " and " + b.describe());
+        requireSameDims(fn.mnemonic(), a, b);
+        if (fn.isComparison()) return compare(fn, a, b);
+        return switch (a) {
+            case Floats x -> {
+                double[] p = x.data(), q = ((Floats) b).data(), out = new double[p.length];
+                for (int i = 0; i < p.length; i++) out[i] = binaryFloat(fn, p[i], q[i]);
+                yield Value.floats(x.dtype(), x.dims(), out);
+            }
+            case Ints x -> {
+                long[] p = x.data(), q = ((Ints) b).data(), out = new long[p.length];
+                for (int i = 0; i < p.length; i++) out[i] = binaryInt(fn, p[i], q[i]);
+                yield Value.ints(x.dtype(), x.dims(), out);
+            }
+            case Bools x -> {
+                boolean[] p = x.data(), q = ((Bools) b).data(), out = new boolean[p.length];
+                for (int i = 0; i < p.length; i++) {
+                    out[i] = switch (fn) {
+                        case AND -> p[i] && q[i];
+                        case OR -> p[i] || q[i];
+                        default -> throw new InterpreterException(fn.mnemonic() + " is not defined on bool");
+                    };
+                }
+                yield new Bools(x.dims(), out);
+            }
+        };
+    }
+
+    static double binaryFloat(BinaryFn fn, double a, double b) {
+        return switch (fn) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case POW -> pow(a, b);
+            case MOD -> mod(a, b);
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+            default -> throw new InterpreterException(fn.mnemonic() + " is not defined on floats");
+        };
+    }
+
+    /**
+     * Math.pow, except where it departs from C's pow (which NumPy, PyTorch and native backends
+     * use): C gives 1 for {@code pow(1, y)} with any y, NaN included, and for {@code pow(-1, ±inf)}.
+     */
+    static double pow(double a, double b) {
+        if (a == 1.0) return 1.0;
+        if (a == -1.0 && Double.isInfinite(b)) return 1.0;
+        return Math.pow(a, b);
+    }
+
+    /** Python's float %: the result takes the divisor's sign (a zero too). */
+    static double mod(double a, double b) {
+        double r = a % b;
+        if (r == 0) return Math.copySign(0.0, b);
+        if ((r < 0) != (b < 0)) r += b;
+        return r;
+    }
+
+    private static long binaryInt(BinaryFn fn, long a, long b) {
+        return switch (fn) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> {
+                if (b == 0) throw new InterpreterException("integer division by zero");
+                yield Math.floorDiv(a, b);
+            }
+            case MOD -> {
+                if (b == 0) throw new InterpreterException("integer modulo by zero");
+                yield Math.floorMod(a, b);
+            }
+            case POW -> powInt(a, b);
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+            default -> throw new InterpreterException(fn.mnemonic() + " is not defined on integers");
+        };
+    }
+
+    /** Exponentiation by squaring; the low bits of a 64-bit product are right, so i32 wraps too. */
+    static long powInt(long base, long exponent) {
+        if (exponent < 0) throw new InterpreterException("integer " + base + " to the negative power " + exponent);
+        long result = 1;
+        while (exponent != 0) {
+            if ((exponent & 1) != 0) result *= base;
+            base *= base;
+            exponent >>>= 1;
+        }
+        return result;
+    }
+
+    private static Bools compare(BinaryFn fn, Value a, Value b) {
+        int n = a.size();
+        boolean[] out = new boolean[n];
+        switch (a) {
+            case Floats x -> {
+                double[] p = x.data(), q = ((Floats) b).data();
+                for (int i = 0; i < n; i++) out[i] = compareFloat(fn, p[i], q[i]);
+            }
+            case Ints x -> {
+                long[] p = x.data(), q = ((Ints) b).data();
+                for (int i = 0; i < n; i++) out[i] = compareLong(fn, Long.compare(p[i], q[i]));
+            }
+            case Bools x -> {
+                boolean[] p = x.data(), q = ((Bools) b).data();
+                for (int i = 0; i < n; i++) out[i] = compareLong(fn, Boolean.compare(p[i], q[i]));
+            }
+        }
+        return new Bools(a.dims(), out);
+    }
+
+    /** IEEE comparisons: every one with a NaN is false except {@code !=}. */
+    private static boolean compareFloat(BinaryFn fn, double a, double b) {
+        return switch (fn) {
+            case LT -> a < b;
+            case LE -> a <= b;
+            case GT -> a > b;
+            case GE -> a >= b;
+            case EQ -> a == b;
+            case NE -> a != b;
+            default -> throw new IllegalArgumentException(fn.toString());
+        };
+    }
+
+    private static boolean compareLong(BinaryFn fn, int c) {
+        return switch (fn) {
+            case LT -> c < 0;
+            case LE -> c <= 0;
+            case GT -> c > 0;
+            case GE -> c >= 0;
+            case EQ -> c == 0;
+            case NE -> c != 0;
+            default -> throw new IllegalArgumentException(fn.toString());
+        };
+    }
+
+    // ---- select and convert ----
+
+    static Value select(Value condition, Value a, Value b) {
+        if (!(condition instanceof Bools c)) throw new InterpreterException("select needs a bool condition, got " + condition.describe());
+        if (a.dtype() != b.dtype()) throw new InterpreterException("select: branches differ: " + a.describe() + " and " + b.describe());
+        requireSameDims("select", c, a);
+        requireSameDims("select", a, b);
+        boolean[] cs = c.data();
+        int n = cs.length;
+        return switch (a) {
+            case Floats x -> {
+                double[] p = x.data(), q = ((Floats) b).data(), out = new double[n];
+                for (int i = 0; i < n; i++) out[i] = cs[i] ? p[i] : q[i];
+                yield new Floats(x.dtype(), x.dims(), out);
+            }
+            case Ints x -> {
+                long[] p = x.data(), q = ((Ints) b).data(), out = new long[n];
+                for (int i = 0; i < n; i++) out[i] = cs[i] ? p[i] : q[i];
+                yield new Ints(x.dtype(), x.dims(), out);
+            }
+            case Bools x -> {
+                boolean[] p = x.data(), q = ((Bools) b).data(), out = new boolean[n];
+                for (int i = 0; i < n; i++) out[i] = cs[i] ? p[i] : q[i];
+                yield new Bools(x.dims(), out);
+            }
+        };
+    }
+
+    /**
+     * To {@code to}: float to integer truncates toward zero with Java's cast (NaN to 0, out of
+     * range saturating at the target's bounds), numbers to bool are {@code != 0}, bool to numbers
+     * 0 and 1, wider integers wrap into narrower ones.
+     */
+    static Value convert(Value x, DType to) {
+        int n = x.size();
+        int[] dims = x.dims();
+        return switch (to.kind) {
+            case FLOAT -> {
+                double[] out = new double[n];
+                switch (x) {
+                    case Floats f -> System.arraycopy(f.data(), 0, out, 0, n);
+                    // (float) of the long directly: going through double could round twice
+                    case Ints v -> { for (int i = 0; i < n; i++) out[i] = to == DType.F32 ? (float) v.data()[i] : (double) v.data()[i]; }
+                    case Bools b -> { for (int i = 0; i < n; i++) out[i] = b.data()[i] ? 1 : 0; }
+                }
+                yield Value.floats(to, dims, out);
+            }
+            case INT -> {
+                long[] out = new long[n];
+                switch (x) {
+                    case Floats f -> { for (int i = 0; i < n; i++) out[i] = to == DType.I32 ? (int) f.data()[i] : (long) f.data()[i]; }
+                    case Ints v -> System.arraycopy(v.data(), 0, out, 0, n);
+                    case Bools b -> { for (int i = 0; i < n; i++) out[i] = b.data()[i] ? 1 : 0; }
+                }
+                yield Value.ints(to, dims, out);
+            }
+            case BOOL -> {
+                boolean[] out = new boolean[n];
+                switch (x) {
+                    case Floats f -> { for (int i = 0; i < n; i++) out[i] = f.data()[i] != 0; }
+                    case Ints v -> { for (int i = 0; i < n; i++) out[i] = v.data()[i] != 0; }
+                    case Bools b -> System.arraycopy(b.data(), 0, out, 0, n);
+                }
+                yield new Bools(dims, out);
+            }
+        };
+    }
+
+    static void requireSameDims(String op, Value a, Value b) {
+        if (!java.util.Arrays.equals(a.dims(), b.dims())) {
+            throw new InterpreterException(op + ": operand shapes differ: " + a.describe() + " and " + b.describe());
+        }
+    }
+}
