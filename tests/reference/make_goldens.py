@@ -2527,11 +2527,11 @@ EXAMPLE_MEMBERS = {
     "xor": """
         input x: f32[B, 2]
         input y: f32[B, 1]
-        param w1: f32[2, 2] = he_normal()
-        param b1: f32[2] = zeros()
-        param w2: f32[2, 1] = he_normal()
+        param w1: f32[2, 8] = he_normal()
+        param b1: f32[8] = zeros()
+        param w2: f32[8, 1] = he_normal()
         param b2: f32[1] = zeros()
-        let h = relu(dense(x, w1, b1))
+        let h = tanh(dense(x, w1, b1))
         output logits = dense(h, w2, b2)
         output probs = sigmoid(logits)
         loss = binary_cross_entropy(logits, y)
@@ -2647,7 +2647,7 @@ def example_forward(name, v, margins):
         margins.append(("pred - y", float(d.min()), float(d.max()), 1e-3))
         return {"pred": pred, "loss": mse(pred, v.y), "mean_abs_error": mae(pred, v.y)}
     if name == "xor":
-        h = pre_relu(dense(v.x, v.w1, v.b1), "h", 1e-3)
+        h = torch.tanh(dense(v.x, v.w1, v.b1))
         logits = dense(h, v.w2, v.b2)
         out = {"logits": logits, "probs": torch.sigmoid(logits), "loss": binary_cross_entropy(logits, v.y)}
     elif name == "mnist_mlp":
@@ -2691,7 +2691,7 @@ def example_data(name, rng):
     elif name == "xor":
         inputs = {"x": np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32),
                   "y": np.array([[0], [1], [1], [0]], dtype=np.float32)}
-        params = {"w1": he(rng, (2, 2)), "b1": quantised(rng, (2,), 0.3), "w2": he(rng, (2, 1)),
+        params = {"w1": he(rng, (2, 8)), "b1": quantised(rng, (8,), 0.3), "w2": he(rng, (8, 1)),
                   "b2": quantised(rng, (1,), 0.3)}
     elif name == "mnist_mlp":
         pixels = np.round(rng.uniform(0, 1, size=(4, 784)) * 255) / 255
