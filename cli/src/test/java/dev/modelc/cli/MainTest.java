@@ -86,7 +86,6 @@ class MainTest {
         "run m.model --entry logits --input x=x.npy --input y=y.npy --params p.safetensors --backend interp -o out.npy",
         "eval m.model --params p.safetensors --data data --backend llvm",
         "compile m.model --target llvm-cpu --cpu x86-64-v3 -o out",
-        "test cases --update",
         "bench m.model --train --batch 64 --backend cuda",
     })
     void pendingCommandsParseTheirOptions(String line) {
