@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -23,10 +24,10 @@ import java.util.stream.Stream;
  *
  * @param name the model file's name without {@code .model}
  * @param expected the expected output files by entry name, sorted
- * @param settings the tolerance keys that {@code case.toml} sets
+ * @param settings {@code case.toml}, when the case has one
  */
 public record GoldenCase(String name, Path model, Path folder, Map<String, Path> inputs, Optional<Path> params,
-        Map<String, Path> expected, Map<String, Double> settings) {
+        Map<String, Path> expected, Optional<Path> settings) {
     public static final String PARAMS = "params.safetensors";
     public static final String EXPECTED = "expected";
     public static final String SETTINGS = "case.toml";
@@ -36,7 +37,6 @@ public record GoldenCase(String name, Path model, Path folder, Map<String, Path>
     public GoldenCase {
         inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         expected = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(expected));
-        settings = Map.copyOf(settings);
     }
 
     /** The case of a {@code .model} file; its folder must exist. */
@@ -51,7 +51,7 @@ public record GoldenCase(String name, Path model, Path folder, Map<String, Path>
         Path toml = folder.resolve(SETTINGS);
         Path params = folder.resolve(PARAMS);
         return new GoldenCase(name, modelFile, folder, npyFiles(folder), Optional.of(params).filter(Files::isRegularFile),
-                npyFiles(folder.resolve(EXPECTED)), Files.exists(toml) ? CaseToml.read(toml) : Map.of());
+                npyFiles(folder.resolve(EXPECTED)), Optional.of(toml).filter(Files::exists));
     }
 
     /**
@@ -80,10 +80,16 @@ public record GoldenCase(String name, Path model, Path folder, Map<String, Path>
         return cases;
     }
 
-    /** The tolerance for an output of this element type: the case's settings, else the type's default. */
-    public Tolerance toleranceFor(DType dtype) {
-        var d = Tolerance.defaultFor(dtype);
-        return new Tolerance(settings.getOrDefault("rtol", d.rtol()), settings.getOrDefault("atol", d.atol()));
+    /**
+     * Reads {@code case.toml}: the tolerance for outputs of each element type is what the file
+     * sets, else the type's default.
+     */
+    public Function<DType, Tolerance> readTolerances() {
+        Map<String, Double> set = settings.map(CaseToml::read).orElse(Map.of());
+        return dtype -> {
+            var d = Tolerance.defaultFor(dtype);
+            return new Tolerance(set.getOrDefault("rtol", d.rtol()), set.getOrDefault("atol", d.atol()));
+        };
     }
 
     /** Reads the input tensors. */
