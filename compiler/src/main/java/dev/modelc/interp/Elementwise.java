@@ -6,12 +6,17 @@ import dev.modelc.graph.Op.UnaryFn;
 import dev.modelc.interp.Value.Bools;
 import dev.modelc.interp.Value.Floats;
 import dev.modelc.interp.Value.Ints;
+import dev.modelc.runtime.jvm.ElementMath;
+import dev.modelc.runtime.jvm.Erf;
 
-/** Elementwise ops: unary functions, binary arithmetic, comparisons and logic, select, convert. */
-final class Elementwise {
+/**
+ * Elementwise ops: unary functions, binary arithmetic, comparisons and logic, select, convert.
+ * The scalar functions are public so that the Loop IR evaluator computes elements exactly as the
+ * interpreter does; functions longer than a JDK call live in the runtime's {@link ElementMath},
+ * which compiled code calls too.
+ */
+public final class Elementwise {
     private Elementwise() {}
-
-    private static final double SQRT1_2 = 0.7071067811865476;
 
     // ---- unary ----
 
@@ -36,7 +41,7 @@ final class Elementwise {
         };
     }
 
-    static double unaryFloat(UnaryFn fn, double x) {
+    public static double unaryFloat(UnaryFn fn, double x) {
         return switch (fn) {
             case NEG -> -x;
             case ABS -> Math.abs(x);
@@ -50,28 +55,19 @@ final class Elementwise {
             case SIN -> Math.sin(x);
             case COS -> Math.cos(x);
             case TANH -> Math.tanh(x);
-            case SIGMOID -> sigmoid(x);
-            // max(x, 0) + log1p(exp(-|x|)): exp never overflows, and log1p keeps the tail exact
-            case SOFTPLUS -> Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+            case SIGMOID -> ElementMath.sigmoid(x);
+            case SOFTPLUS -> ElementMath.softplus(x);
             case RELU -> Math.max(x, 0.0); // NaN stays NaN, -0 becomes +0, as in PyTorch
             case FLOOR -> Math.floor(x);
             case CEIL -> Math.ceil(x);
             case ROUND -> Math.rint(x);
             case ERF -> Erf.erf(x);
-            // x * Phi(x) written with erfc so that the far negative tail is not lost to 1 + erf ≈ 0
-            case GELU -> 0.5 * x * Erf.erfc(-x * SQRT1_2);
+            case GELU -> ElementMath.gelu(x);
             case NOT -> throw new InterpreterException("not is defined on bool only");
         };
     }
 
-    /** Never exp of a large positive number, so ±1000 give exactly 1 and 0 rather than NaN. */
-    static double sigmoid(double x) {
-        if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
-        double e = Math.exp(x);
-        return e / (1.0 + e);
-    }
-
-    private static long unaryInt(UnaryFn fn, long x) {
+    public static long unaryInt(UnaryFn fn, long x) {
         return switch (fn) {
             case NEG -> -x;
             case ABS -> Math.abs(x);
@@ -114,39 +110,21 @@ final class Elementwise {
         };
     }
 
-    static double binaryFloat(BinaryFn fn, double a, double b) {
+    public static double binaryFloat(BinaryFn fn, double a, double b) {
         return switch (fn) {
             case ADD -> a + b;
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
-            case POW -> pow(a, b);
-            case MOD -> mod(a, b);
+            case POW -> ElementMath.pow(a, b);
+            case MOD -> ElementMath.mod(a, b);
             case MAX -> Math.max(a, b);
             case MIN -> Math.min(a, b);
             default -> throw new InterpreterException(fn.mnemonic() + " is not defined on floats");
         };
     }
 
-    /**
-     * Math.pow, except where it departs from C's pow (which NumPy, PyTorch and native backends
-     * use): C gives 1 for {@code pow(1, y)} with any y, NaN included, and for {@code pow(-1, ±inf)}.
-     */
-    static double pow(double a, double b) {
-        if (a == 1.0) return 1.0;
-        if (a == -1.0 && Double.isInfinite(b)) return 1.0;
-        return Math.pow(a, b);
-    }
-
-    /** Python's float %: the result takes the divisor's sign (a zero too). */
-    static double mod(double a, double b) {
-        double r = a % b;
-        if (r == 0) return Math.copySign(0.0, b);
-        if ((r < 0) != (b < 0)) r += b;
-        return r;
-    }
-
-    private static long binaryInt(BinaryFn fn, long a, long b) {
+    public static long binaryInt(BinaryFn fn, long a, long b) {
         return switch (fn) {
             case ADD -> a + b;
             case SUB -> a - b;
@@ -166,16 +144,10 @@ final class Elementwise {
         };
     }
 
-    /** Exponentiation by squaring; the low bits of a 64-bit product are right, so i32 wraps too. */
+    /** Exponentiation by squaring with wrap-around; a negative exponent is the user's error. */
     static long powInt(long base, long exponent) {
         if (exponent < 0) throw new InterpreterException("integer " + base + " to the negative power " + exponent);
-        long result = 1;
-        while (exponent != 0) {
-            if ((exponent & 1) != 0) result *= base;
-            base *= base;
-            exponent >>>= 1;
-        }
-        return result;
+        return ElementMath.powInt(base, exponent);
     }
 
     private static Bools compare(BinaryFn fn, Value a, Value b) {
@@ -199,7 +171,7 @@ final class Elementwise {
     }
 
     /** IEEE comparisons: every one with a NaN is false except {@code !=}. */
-    private static boolean compareFloat(BinaryFn fn, double a, double b) {
+    public static boolean compareFloat(BinaryFn fn, double a, double b) {
         return switch (fn) {
             case LT -> a < b;
             case LE -> a <= b;
@@ -211,7 +183,7 @@ final class Elementwise {
         };
     }
 
-    private static boolean compareLong(BinaryFn fn, int c) {
+    public static boolean compareLong(BinaryFn fn, int c) {
         return switch (fn) {
             case LT -> c < 0;
             case LE -> c <= 0;
@@ -264,8 +236,7 @@ final class Elementwise {
                 double[] out = new double[n];
                 switch (x) {
                     case Floats f -> System.arraycopy(f.data(), 0, out, 0, n);
-                    // (float) of the long directly: going through double could round twice
-                    case Ints v -> { for (int i = 0; i < n; i++) out[i] = to == DType.F32 ? (float) v.data()[i] : (double) v.data()[i]; }
+                    case Ints v -> { for (int i = 0; i < n; i++) out[i] = intToFloat(v.data()[i], to); }
                     case Bools b -> { for (int i = 0; i < n; i++) out[i] = b.data()[i] ? 1 : 0; }
                 }
                 yield Value.floats(to, dims, out);
@@ -273,7 +244,7 @@ final class Elementwise {
             case INT -> {
                 long[] out = new long[n];
                 switch (x) {
-                    case Floats f -> { for (int i = 0; i < n; i++) out[i] = to == DType.I32 ? (int) f.data()[i] : (long) f.data()[i]; }
+                    case Floats f -> { for (int i = 0; i < n; i++) out[i] = floatToInt(f.data()[i], to); }
                     case Ints v -> System.arraycopy(v.data(), 0, out, 0, n);
                     case Bools b -> { for (int i = 0; i < n; i++) out[i] = b.data()[i] ? 1 : 0; }
                 }
@@ -289,6 +260,16 @@ final class Elementwise {
                 yield new Bools(dims, out);
             }
         };
+    }
+
+    /** An integer as float type {@code to}: {@code (float)} of the long directly, since going through double could round twice. */
+    public static double intToFloat(long x, DType to) {
+        return to == DType.F32 ? (float) x : (double) x;
+    }
+
+    /** A float as integer type {@code to}: Java's cast, truncating toward zero, NaN to 0, saturating. */
+    public static long floatToInt(double x, DType to) {
+        return to == DType.I32 ? (int) x : (long) x;
     }
 
     static void requireSameDims(String op, Value a, Value b) {

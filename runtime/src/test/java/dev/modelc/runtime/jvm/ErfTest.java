@@ -1,4 +1,4 @@
-package dev.modelc.interp;
+package dev.modelc.runtime.jvm;
 
 import static org.junit.jupiter.api.Assertions.*;
 
