@@ -45,8 +45,9 @@ public final class Fusion {
                 materialized.add(n.id());
                 continue;
             }
+            // a result gets its own buffer (results are read out with their own shapes)
             if (n.op() instanceof Op.Reshape && materialized.contains(storageOf(n.inputs().get(0), aliases))
-                    && (results.contains(n.id()) || bufferOperands.contains(n.id()))) {
+                    && bufferOperands.contains(n.id()) && !results.contains(n.id())) {
                 aliases.put(n.id(), n.inputs().get(0));
                 continue;
             }
