@@ -55,8 +55,7 @@ public final class LoopLowering {
             var n = g.node(k.root());
             int out = bufferOf.get(n.id());
             Stmt body = switch (k.kind()) {
-                case POINTWISE -> cx.nest(n.type().shape(), "i", Stmt.Schedule.PARALLEL,
-                        idx -> new Stmt.Store(out, Ix.linear(idx, n.type().shape()), pointwise.compute(n.id(), idx)));
+                case POINTWISE -> pointwiseKernel(cx, pointwise, n, out, vectorBits);
                 case REDUCE -> reductions.reduce(n, (Op.Reduce) n.op(), out);
                 case ARG_REDUCE -> reductions.argReduce(n, (Op.ArgReduce) n.op(), out);
                 case SOFTMAX -> reductions.softmax(n, axes(n.op()), out);
@@ -70,6 +69,46 @@ public final class LoopLowering {
         var results = new LinkedHashMap<String, Integer>();
         for (var r : g.results()) results.put(r.name(), bufferOf.get(fused.storage(r.value())));
         return new LoopProgram(g.name(), new ArrayList<>(new TreeSet<>(g.dimVars())), buffers, kernels, inputs, results);
+    }
+
+    /**
+     * Loops over the result storing its computed value; the innermost loop in vectors of f32
+     * where {@link Vectorizer} can write the value lane by lane, with a scalar loop for the rest.
+     */
+    private static Stmt pointwiseKernel(KernelContext cx, Pointwise pointwise, Node n, int out, int vectorBits) {
+        var shape = n.type().shape();
+        int lanes = vectorBits / 32;
+        if (shape.isEmpty() || lanes < 2 || n.type().dtype() != dev.modelc.check.DType.F32) {
+            return cx.nest(shape, "i", Stmt.Schedule.PARALLEL, idx -> new Stmt.Store(out, Ix.linear(idx, shape), pointwise.compute(n.id(), idx)));
+        }
+        int r = shape.size();
+        String j = cx.fresh("j");
+        var jv = new Expr.Var(j, LType.INDEX);
+        var outer = shape.subList(0, r - 1);
+        // try the vector form on a probe built with the innermost index as a plain variable
+        return cx.nest(outer, "i", Stmt.Schedule.PARALLEL, idx -> {
+            var full = new ArrayList<>(idx);
+            full.add(jv);
+            Expr scalar = pointwise.compute(n.id(), full);
+            Expr index = Ix.linear(full, shape);
+            Expr last = Ix.dim(shape.get(r - 1));
+            var vector = new Vectorizer(j, lanes).vectorize(scalar);
+            if (vector.isEmpty()) return new Stmt.Loop(j, Ix.idx(0), last, 1, r == 1 ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL,
+                    new Stmt.Store(out, index, scalar));
+            Expr full0 = Ix.mul(Ix.div(last, Ix.idx(lanes)), Ix.idx(lanes));
+            String jt = cx.fresh("j");
+            var tailIdx = new ArrayList<>(idx);
+            tailIdx.add(new Expr.Var(jt, LType.INDEX));
+            var parts = new ArrayList<Stmt>();
+            if (!(full0 instanceof Expr.Index z && z.value() == 0)) {
+                parts.add(new Stmt.Loop(j, Ix.idx(0), full0, lanes, Stmt.Schedule.SERIAL, new Stmt.Store(out, index, vector.get())));
+            }
+            if (!full0.equals(last)) {
+                parts.add(new Stmt.Loop(jt, full0, last, 1, Stmt.Schedule.SERIAL,
+                        new Stmt.Store(out, Ix.linear(tailIdx, shape), pointwise.compute(n.id(), tailIdx))));
+            }
+            return new Stmt.Block(parts);
+        });
     }
 
     private static List<Integer> axes(Op op) {
