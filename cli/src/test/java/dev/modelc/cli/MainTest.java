@@ -84,7 +84,6 @@ class MainTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "compile m.model --target llvm-cpu --cpu x86-64-v3 -o out",
-        "bench m.model --train --batch 64 --backend cuda",
     })
     void pendingCommandsParseTheirOptions(String line) {
         String[] args = line.split(" ");

@@ -130,6 +130,17 @@ class RunAndTrainCommandsTest {
         assertTrue(notACheckpoint.err().contains("not a modelc training checkpoint"), notACheckpoint.err());
     }
 
+    @Test
+    void benchTimesAnEntryAndEndsWithItsFigures() {
+        var bench = CliRun.of("bench", LINEAR, "--entry", "pred", "--batch", "16", "--seconds", "0.2");
+        assertEquals(0, bench.exitCode(), bench.err());
+        var last = bench.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.matches("median_ms=[0-9.]+ min_ms=[0-9.]+ max_ms=[0-9.]+ runs=[0-9]+"), last);
+        var train = CliRun.of("bench", LINEAR, "--train", "--seconds", "0.2");
+        assertEquals(0, train.exitCode(), train.err());
+        assertTrue(train.out().contains("training step at batch 32"), train.out());
+    }
+
     private static String ckpt(String name) { return dir.resolve(name + ".ckpt.safetensors").toString(); }
 
     @Test

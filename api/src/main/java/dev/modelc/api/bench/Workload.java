@@ -1,0 +1,65 @@
+package dev.modelc.api.bench;
+
+import dev.modelc.api.CompiledModel;
+import dev.modelc.api.ModelException;
+import dev.modelc.api.TensorSpec;
+import dev.modelc.api.TrainStep;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One timed unit of work on a compiled model: an entry on fixed inputs, or a training step on a
+ * fixed batch. Inputs are random but fixed by a seed (floats standard normal, integers 0 or 1,
+ * so class labels stay in range); every dimension variable takes the batch size.
+ */
+public final class Workload {
+    private final Runnable run;
+    private final String description;
+
+    private Workload(Runnable run, String description) {
+        this.run = run;
+        this.description = description;
+    }
+
+    public static Workload entry(CompiledModel model, String entry, long batch) {
+        var inputs = inputs(model.inputs(entry), batch);
+        return new Workload(() -> model.run(entry, inputs), model.name() + " " + entry + " at batch " + batch);
+    }
+
+    public static Workload trainStep(CompiledModel model, long batch) {
+        var inputs = inputs(model.inputs(), batch);
+        TrainStep step = model.trainer();
+        return new Workload(() -> step.step(inputs), model.name() + " training step at batch " + batch);
+    }
+
+    public void runOnce() { run.run(); }
+
+    @Override
+    public String toString() { return description; }
+
+    static Map<String, Tensor> inputs(List<TensorSpec> specs, long batch) {
+        var rnd = new Random(42);
+        var out = new LinkedHashMap<String, Tensor>();
+        for (var s : specs) {
+            long[] shape = s.shape().stream().mapToLong(d -> d.chars().allMatch(Character::isDigit) ? Long.parseLong(d) : batch).toArray();
+            int n = Math.toIntExact(Tensor.elementCountOf(shape));
+            out.put(s.name(), switch (s.dtype()) {
+                case F32 -> {
+                    var v = new float[n];
+                    for (int i = 0; i < n; i++) v[i] = (float) rnd.nextGaussian();
+                    yield Tensor.of(v, shape);
+                }
+                case F64 -> Tensor.of(rnd.doubles(n).map(x -> x * 2 - 1).toArray(), shape);
+                case I32 -> Tensor.of(rnd.ints(n, 0, 2).toArray(), shape);
+                case I64 -> Tensor.of(rnd.longs(n, 0, 2).toArray(), shape);
+                case BOOL -> Tensor.zeros(DType.BOOL, shape);
+                default -> throw new ModelException("cannot make benchmark data for " + s);
+            });
+        }
+        return out;
+    }
+}
