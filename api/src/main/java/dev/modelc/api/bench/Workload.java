@@ -17,10 +17,10 @@ import java.util.Random;
  * so class labels stay in range); every dimension variable takes the batch size.
  */
 public final class Workload {
-    private final Runnable run;
+    private final java.util.function.Supplier<Object> run;
     private final String description;
 
-    private Workload(Runnable run, String description) {
+    private Workload(java.util.function.Supplier<Object> run, String description) {
         this.run = run;
         this.description = description;
     }
@@ -36,7 +36,8 @@ public final class Workload {
         return new Workload(() -> step.step(inputs), model.name() + " training step at batch " + batch);
     }
 
-    public void runOnce() { run.run(); }
+    /** Runs once and returns the result (for a benchmark harness to consume, so nothing is optimised away). */
+    public Object runOnce() { return run.get(); }
 
     @Override
     public String toString() { return description; }
