@@ -77,7 +77,7 @@ class MainTest {
     void aBackendNotBuiltYetIsAUserError() {
         var run = CliRun.of("train", "../examples/mnist_mlp.model", "--epochs", "2", "--lr", "0.01", "--backend", "llvm");
         assertEquals(1, run.exitCode());
-        assertEquals("modelc: the llvm backend is not available yet in this build; use --backend interp\n", run.err());
+        assertEquals("modelc: the llvm backend is not available yet in this build; use --backend jvm or interp\n", run.err());
         assertEquals("", run.out());
     }
 

@@ -100,9 +100,9 @@ class RunAndTrainCommandsTest {
         assertEquals(1, noData.exitCode());
         assertTrue(noData.err().contains("missing.csv"), noData.err());
 
-        var jvm = CliRun.of("run", LINEAR, "--entry", "pred", "--input", "x=" + x, "-o", out, "--backend", "jvm");
-        assertEquals(1, jvm.exitCode());
-        assertTrue(jvm.err().contains("not available"), jvm.err());
+        var llvm = CliRun.of("run", LINEAR, "--entry", "pred", "--input", "x=" + x, "-o", out, "--backend", "llvm");
+        assertEquals(1, llvm.exitCode());
+        assertTrue(llvm.err().contains("not available"), llvm.err());
 
         var badLr = CliRun.of("train", "../examples/xor.model", "--data", "../examples/data/xor.csv", "--lr", "-1", "--checkpoint", ckpt("d"));
         assertEquals(1, badLr.exitCode());
