@@ -2,6 +2,7 @@ package dev.modelc.cli;
 
 import dev.modelc.Compilation;
 import dev.modelc.Frontend;
+import dev.modelc.codegen.jvm.JvmCompiler;
 import dev.modelc.fuse.FusedPrinter;
 import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
@@ -58,6 +59,7 @@ final class IrCommand implements Callable<Integer> {
             case OPT -> c -> counts ? counts(c) : graphs(c.simplified(), true);
             case FUSED -> c -> perEntry(c.simplified(), g -> FusedPrinter.print(Fusion.fuse(g)));
             case LOOPS -> c -> perEntry(c.simplified(), g -> LoopPrinter.print(LoopLowering.lower(Fusion.fuse(g))));
+            case JVM -> c -> perEntry(c.simplified(), g -> JvmCompiler.listing(LoopLowering.lower(Fusion.fuse(g))));
             default -> throw new UserError("stage '" + stage + "' is not available yet in this build");
         };
         var compilation = CheckCommand.check(Frontend.create(), file, spec.commandLine().getErr());
