@@ -1,13 +1,22 @@
 package dev.modelc.cli;
 
+import dev.modelc.Frontend;
+import dev.modelc.codegen.jvm.AotJar;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Compile a model ahead of time into an artifact that needs only the runtime.")
-final class CompileCommand extends PendingCommand {
+final class CompileCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(paramLabel = "FILE", description = "The .model file.")
     Path file;
@@ -27,4 +36,27 @@ final class CompileCommand extends PendingCommand {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
             description = "Where to write the artifact.")
     Path output;
+
+    @Override
+    public Integer call() throws IOException {
+        if (target != CompileTarget.JVM) throw new UserError("--target " + target + " is not available yet in this build; --target jvm is");
+        var err = spec.commandLine().getErr();
+        var compilation = Frontend.create().compile(file).lower();
+        String diagnostics = compilation.renderDiagnostics();
+        if (!diagnostics.isEmpty()) {
+            err.print(diagnostics);
+            err.flush();
+        }
+        if (compilation.hasErrors()) throw UserError.reported();
+        var models = compilation.typedProgram().orElseThrow().models();
+        if (models.size() != 1) throw new UserError(file + " defines " + models.size() + " models; compile takes a file with one");
+        var model = models.get(0);
+        var graphs = compilation.simplified().get(0);
+        AotJar.write(model, graphs, output);
+        var out = spec.commandLine().getOut();
+        out.println("wrote " + output + ": model " + model.decl().name() + ", class " + AotJar.facadeName(model.decl().name())
+                + "; run with the runtime jar beside it and java --add-modules jdk.incubator.vector");
+        out.flush();
+        return 0;
+    }
 }

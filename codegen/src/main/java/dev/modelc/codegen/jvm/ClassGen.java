@@ -45,9 +45,12 @@ final class ClassGen {
     private final ClassWriter cw;
     private final List<Outlined> outlined = new ArrayList<>();
 
-    ClassGen(LoopProgram program) {
+    ClassGen(LoopProgram program) { this(program, PACKAGE + "Model_" + identifier(program.entry())); }
+
+    /** With an internal class name of the caller's choosing, e.g. {@code modelc/xor/Logits} for an ahead-of-time jar. */
+    ClassGen(LoopProgram program, String className) {
         this.program = program;
-        this.className = PACKAGE + "Model_" + identifier(program.entry());
+        this.className = className;
         // frames are computed; two different reference types never meet in one slot (see Locals),
         // so the common superclass is never needed and no class has to be loaded to find it
         this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {

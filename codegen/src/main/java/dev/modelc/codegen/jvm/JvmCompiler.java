@@ -47,6 +47,21 @@ public final class JvmCompiler {
         return new ClassGen(p).generate();
     }
 
+    /**
+     * The class file for {@code p} under another internal name (e.g. {@code modelc/gen/xor/Logits}),
+     * for an ahead-of-time jar, where it is loaded as an ordinary class next to the runtime.
+     */
+    public static byte[] classBytes(LoopProgram p, String internalName) {
+        return new ClassGen(p, internalName).generate();
+    }
+
+    /** The runtime's description of {@code p}'s buffers, for running its class without the compiler. */
+    public static dev.modelc.runtime.jvm.ProgramLayout layout(LoopProgram p) {
+        var buffers = p.buffers().stream().map(b -> new dev.modelc.runtime.jvm.ProgramLayout.Buffer(b.id(), b.name(), b.dtype().toRuntime(),
+                b.shape().stream().map(Object::toString).toList(), b.kind() == LoopProgram.Kind.INPUT, b.slot())).toList();
+        return new dev.modelc.runtime.jvm.ProgramLayout(p.entry(), p.dims(), buffers, p.inputs(), p.results());
+    }
+
     /** A readable bytecode listing of the class generated for {@code p} ({@code modelc ir --stage jvm}). */
     public static String listing(LoopProgram p) {
         var out = new StringWriter();

@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * rename stays on one file system), are forced to disk, and the temporary file is then moved
  * over the target.
  */
-final class AtomicFileWrite {
+public final class AtomicFileWrite {
     /** ByteBuffer views are limited to 2 GiB, so large segments are written in slices. */
     private static final long SLICE_BYTES = 1L << 30;
 
@@ -38,6 +38,11 @@ final class AtomicFileWrite {
                 ? Files.getPosixFilePermissions(target)
                 : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
         Files.setPosixFilePermissions(temp, permissions);
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically: readers see the old file or the whole new one. */
+    public static void writeBytes(Path target, byte[] bytes) throws IOException {
+        write(target, out -> writeFully(out, ByteBuffer.wrap(bytes)));
     }
 
     static void write(Path target, Body body) throws IOException {
