@@ -111,12 +111,12 @@ class MatmulKernelTest {
         return (CompiledProgram) hidden.findConstructor(hidden.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
     }
 
-    /** Seconds per call of {@code work}, the best of several timed batches after warm-up of about 3 s of work. */
+    /** Seconds per call of {@code work}: the best of 4 timed batches of 1 GFLOP after 8 batches of warm-up. */
     private static double seconds(Runnable work, double flops) {
-        int batch = (int) Math.max(1, 2e9 / flops);
-        for (int i = 0; i < 15 * batch; i++) work.run();
+        int batch = (int) Math.max(1, 1e9 / flops);
+        for (int i = 0; i < 8 * batch; i++) work.run();
         double best = Double.MAX_VALUE;
-        for (int rep = 0; rep < 5; rep++) {
+        for (int rep = 0; rep < 4; rep++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < batch; i++) work.run();
             best = Math.min(best, (System.nanoTime() - t0) / 1e9 / batch);
