@@ -1,8 +1,11 @@
 package dev.modelc.api;
 
+import dev.modelc.codegen.jvm.JvmCompiler;
+import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
 import dev.modelc.interp.Interpreter;
 import dev.modelc.interp.InterpreterException;
+import dev.modelc.loops.LoopLowering;
 
 /** Turns a simplified entry graph into something that runs on a backend. */
 final class Executables {
@@ -17,7 +20,21 @@ final class Executables {
                     throw new ModelException(graph.name() + ": " + e.getMessage(), e);
                 }
             };
-            case JVM, LLVM, CUDA -> throw new ModelException("the " + backend + " backend is not available in this build; use interp");
+            case JVM -> {
+                if (!backend.available()) throw new ModelException(Backend.JVM_UNAVAILABLE);
+                var program = JvmCompiler.compile(LoopLowering.lower(Fusion.fuse(graph)));
+                yield inputs -> {
+                    java.util.Map<String, Long> dims;
+                    try {
+                        // the interpreter's checks, so every backend rejects a bad input with the same words
+                        dims = Interpreter.bindInputs(graph, inputs);
+                    } catch (InterpreterException e) {
+                        throw new ModelException(graph.name() + ": " + e.getMessage(), e);
+                    }
+                    return program.run(inputs, dims);
+                };
+            }
+            case LLVM, CUDA -> throw new ModelException("the " + backend + " backend is not available in this build; use interp or jvm");
         };
     }
 }

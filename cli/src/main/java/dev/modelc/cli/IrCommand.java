@@ -2,7 +2,12 @@ package dev.modelc.cli;
 
 import dev.modelc.Compilation;
 import dev.modelc.Frontend;
+import dev.modelc.codegen.jvm.JvmCompiler;
+import dev.modelc.fuse.FusedPrinter;
+import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
+import dev.modelc.loops.LoopLowering;
+import dev.modelc.loops.LoopPrinter;
 import dev.modelc.graph.GraphModule;
 import dev.modelc.graph.GraphPrinter;
 import dev.modelc.lower.Lowering;
@@ -52,6 +57,9 @@ final class IrCommand implements Callable<Integer> {
             case GRAPH -> c -> graphs(c.graphs(), false);
             case GRAD -> c -> graphs(c.graphs(), true);
             case OPT -> c -> counts ? counts(c) : graphs(c.simplified(), true);
+            case FUSED -> c -> perEntry(c.simplified(), g -> FusedPrinter.print(Fusion.fuse(g)));
+            case LOOPS -> c -> perEntry(c.simplified(), g -> LoopPrinter.print(LoopLowering.lower(Fusion.fuse(g))));
+            case JVM -> c -> perEntry(c.simplified(), g -> JvmCompiler.listing(LoopLowering.lower(Fusion.fuse(g))));
             default -> throw new UserError("stage '" + stage + "' is not available yet in this build");
         };
         var compilation = CheckCommand.check(Frontend.create(), file, spec.commandLine().getErr());
@@ -59,7 +67,7 @@ final class IrCommand implements Callable<Integer> {
             return Main.USER_ERROR;
         }
         if (counts && stage != Stage.OPT) throw new UserError("--counts goes with --stage opt");
-        if (stage == Stage.GRAPH || stage == Stage.GRAD || stage == Stage.OPT) {
+        if (stage.compareTo(Stage.GRAPH) >= 0) {
             compilation = compilation.lower();
             if (compilation.hasErrors()) {
                 spec.commandLine().getErr().print(compilation.renderDiagnostics());
@@ -80,6 +88,16 @@ final class IrCommand implements Callable<Integer> {
     private String graphs(List<GraphModule> modules, boolean withTrainStep) {
         var sb = new StringBuilder();
         for (var m : modules) sb.append(GraphPrinter.print(new GraphModule(m.model(), selected(m, withTrainStep))));
+        return sb.toString();
+    }
+
+    /** A later stage's text of every selected entry (the training step included), model by model. */
+    private String perEntry(List<GraphModule> modules, Function<Graph, String> text) {
+        var sb = new StringBuilder();
+        for (var m : modules) {
+            sb.append("// model ").append(m.model()).append('\n');
+            for (var g : selected(m, true)) sb.append(text.apply(g));
+        }
         return sb.toString();
     }
 

@@ -45,7 +45,7 @@ final class ModelLoading {
         }
         var backend = Backend.valueOf(name.name());
         if (!backend.available()) {
-            throw new UserError("the " + backend + " backend is not available yet in this build; use --backend interp");
+            throw new UserError("the " + backend + " backend is not available yet in this build; use --backend jvm or interp");
         }
         return backend;
     }

@@ -100,9 +100,9 @@ class RunAndTrainCommandsTest {
         assertEquals(1, noData.exitCode());
         assertTrue(noData.err().contains("missing.csv"), noData.err());
 
-        var jvm = CliRun.of("run", LINEAR, "--entry", "pred", "--input", "x=" + x, "-o", out, "--backend", "jvm");
-        assertEquals(1, jvm.exitCode());
-        assertTrue(jvm.err().contains("not available"), jvm.err());
+        var llvm = CliRun.of("run", LINEAR, "--entry", "pred", "--input", "x=" + x, "-o", out, "--backend", "llvm");
+        assertEquals(1, llvm.exitCode());
+        assertTrue(llvm.err().contains("not available"), llvm.err());
 
         var badLr = CliRun.of("train", "../examples/xor.model", "--data", "../examples/data/xor.csv", "--lr", "-1", "--checkpoint", ckpt("d"));
         assertEquals(1, badLr.exitCode());
@@ -128,6 +128,17 @@ class RunAndTrainCommandsTest {
         var notACheckpoint = CliRun.of("train", LINEAR, "--data", LINEAR_DATA, "--resume", whole.toString(), "--checkpoint", ckpt("g"));
         assertEquals(1, notACheckpoint.exitCode());
         assertTrue(notACheckpoint.err().contains("not a modelc training checkpoint"), notACheckpoint.err());
+    }
+
+    @Test
+    void benchTimesAnEntryAndEndsWithItsFigures() {
+        var bench = CliRun.of("bench", LINEAR, "--entry", "pred", "--batch", "16", "--seconds", "0.2");
+        assertEquals(0, bench.exitCode(), bench.err());
+        var last = bench.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.matches("median_ms=[0-9.]+ min_ms=[0-9.]+ max_ms=[0-9.]+ runs=[0-9]+"), last);
+        var train = CliRun.of("bench", LINEAR, "--train", "--seconds", "0.2");
+        assertEquals(0, train.exitCode(), train.err());
+        assertTrue(train.out().contains("training step at batch 32"), train.out());
     }
 
     private static String ckpt(String name) { return dir.resolve(name + ".ckpt.safetensors").toString(); }

@@ -155,7 +155,11 @@ final class Vjp {
                 if (wanted[1]) out[1] = b.unary(NEG, b.div(b.mul(g, l), b.mul(r, r)));
             }
             case POW -> {
-                if (wanted[0]) out[0] = b.mul(g, b.mul(r, b.binary(POW, l, b.sub(r, b.scalar(1, d)))));
+                if (wanted[0]) {
+                    // r * l^(r-1), taken as 0 where r = 0 (l^-1 would make it NaN at l = 0), as PyTorch does
+                    int slope = b.mul(r, b.binary(POW, l, b.sub(r, b.scalar(1, d))));
+                    out[0] = b.mul(g, b.select(b.binaryBroadcast(EQ, r, b.scalar(0, d)), b.zerosLike(g), slope));
+                }
                 if (wanted[1]) {
                     // d/dr l^r = l^r log l, taken as 0 where l = 0 and r >= 0 (as PyTorch does).
                     int zero = b.zerosLike(g);
@@ -194,14 +198,50 @@ final class Vjp {
         return b.reshape(s, keptShape);
     }
 
+    /**
+     * d/dx_i prod = the product of the other elements of x_i's group. Computed as it is defined,
+     * not as prod / x_i (NaN at a zero): the group is laid out along one axis of length n,
+     * copied n times, the diagonal set to 1, and each copy multiplied out. That costs n^2 per
+     * group, but is exact with any number of zeros and can be differentiated again (the mask
+     * is a select on indices).
+     */
+    private static int prodGrad(GraphBuilder b, Reduce r, int x, int gb) {
+        var xt = b.type(x);
+        var kept = kept(xt.rank(), r.axes());
+        var reduced = r.axes().stream().sorted().toList();
+        var perm = new ArrayList<Integer>(kept);
+        perm.addAll(reduced);
+        var keptShape = new ArrayList<DimExpr>();
+        for (int a : kept) keptShape.add(xt.dim(a));
+        DimExpr n = DimExpr.constant(1);
+        for (int a : reduced) n = n.times(xt.dim(a));
+        int k = kept.size();
+        var rows = new ArrayList<>(keptShape);
+        rows.add(n);
+        var square = new ArrayList<>(rows);
+        square.add(n);
+        int flat = b.reshape(b.transpose(x, perm), rows);
+        var dims = new ArrayList<Integer>();
+        for (int i = 0; i < k; i++) dims.add(i);
+        dims.add(k + 1);
+        int copies = b.broadcast(flat, dims, square);
+        var indexType = new TensorType(DType.I64, square);
+        int diagonal = b.binary(EQ, b.iota(k, indexType), b.iota(k + 1, indexType));
+        int others = b.reduce(ReduceFn.PROD, b.select(diagonal, b.scalar(1, xt.dtype()), copies), List.of(k + 1));
+        var permuted = new ArrayList<DimExpr>(keptShape);
+        for (int a : reduced) permuted.add(xt.dim(a));
+        var inverse = new Integer[perm.size()];
+        for (int i = 0; i < perm.size(); i++) inverse[perm.get(i)] = i;
+        return b.mul(gb, b.transpose(b.reshape(others, permuted), List.of(inverse)));
+    }
+
     private static int reduce(GraphBuilder b, Reduce r, int x, int y, int g) {
         var xt = b.type(x);
         var dims = kept(xt.rank(), r.axes());
         int gb = b.broadcast(g, dims, xt.shape());
         return switch (r.fn()) {
             case SUM -> gb;
-            // d/dx_i prod = prod / x_i (not defined for zero elements).
-            case PROD -> b.div(b.mul(gb, b.broadcast(y, dims, xt.shape())), x);
+            case PROD -> prodGrad(b, r, x, gb);
             case MAX, MIN -> {
                 // The gradient is shared evenly among the elements equal to the extreme value.
                 int mask = b.binary(EQ, x, b.broadcast(y, dims, xt.shape()));

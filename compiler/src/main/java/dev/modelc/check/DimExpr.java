@@ -227,6 +227,39 @@ public final class DimExpr implements Comparable<DimExpr> {
     return sum;
   }
 
+  /** How to build something from a dimension's parts, for {@link #fold}. */
+  public interface Algebra<T> {
+    T constant(long value);
+
+    T variable(String name);
+
+    T floorDiv(T inner, long divisor);
+
+    T plus(T a, T b);
+
+    T times(T a, T b);
+  }
+
+  /**
+   * Rebuilds this dimension in another algebra (e.g. as index arithmetic of generated code):
+   * the sum over its terms of coefficient times the product of the term's atoms.
+   */
+  public <T> T fold(Algebra<T> algebra) {
+    T sum = null;
+    for (var e : terms.entrySet()) {
+      T product = e.getValue() == 1 && !e.getKey().atoms.isEmpty() ? null : algebra.constant(e.getValue());
+      for (Atom a : e.getKey().atoms) {
+        T atom = switch (a) {
+          case Var(String n) -> algebra.variable(n);
+          case Floor(DimExpr inner, long c) -> algebra.floorDiv(inner.fold(algebra), c);
+        };
+        product = product == null ? atom : algebra.times(product, atom);
+      }
+      sum = sum == null ? product : algebra.plus(sum, product);
+    }
+    return sum == null ? algebra.constant(0) : sum;
+  }
+
   /** The value under {@code values}, or empty if some variable is unbound. */
   public OptionalLong evaluate(Map<String, Long> values) {
     long sum = 0;

@@ -229,7 +229,7 @@ final class ModelChecker {
         }
         for (var b : scope.locals.values()) {
             if (b.kind == Binding.Kind.PARAM && !reached.contains(b)) {
-                scope.diagnostics.warning(b.span, "unused-param", "param '" + b.name + "' does not affect the loss, so training never changes it");
+                scope.diagnostics.warning(b.span, "unused-param", "param '" + b.name + "' does not affect the loss, so its gradient is always zero");
             }
         }
     }

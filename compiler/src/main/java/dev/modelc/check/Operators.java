@@ -56,6 +56,10 @@ final class Operators {
         } else {
             result = Promotion.result(x, y).withShape(shape);
             if (b.op() == BinOp.DIV && !result.dtype().isFloat()) result = new Tensor(DType.F32, shape, result.weak());
+            // Literals follow Python: an integer to a negative integer power is a float (2 ** -1 is 0.5).
+            if (b.op() == BinOp.POW && result.weak() && !result.dtype().isFloat() && negativeConstant(r.value())) {
+                result = new Tensor(DType.F32, shape, true);
+            }
         }
         return new Typed(result, fold(b.op(), l.value(), r.value()));
     }
@@ -94,6 +98,10 @@ final class Operators {
         return new Typed(x, v);
     }
 
+    private static boolean negativeConstant(Object v) {
+        return v instanceof DimExpr e && e.isConstant() && e.constantValue().getAsLong() < 0;
+    }
+
     private static Object pending(Object v) { return v == CallArgs.PENDING ? v : null; }
 
     private static Object fold(BinOp op, Object a, Object b) {
@@ -105,6 +113,7 @@ final class Operators {
                 case SUB: return x.minus(y);
                 case MUL: return x.times(y);
                 case POW:
+                    if (x.isConstant() && negativeConstant(y)) return Math.pow(x.constantValue().getAsLong(), y.constantValue().getAsLong());
                     if (x.isConstant() && y.isConstant() && y.constantValue().getAsLong() >= 0) {
                         long base = x.constantValue().getAsLong();
                         long k = y.constantValue().getAsLong();

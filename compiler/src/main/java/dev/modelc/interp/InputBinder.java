@@ -40,6 +40,15 @@ final class InputBinder {
     }
 
     static Bound bind(List<Node> inputNodes, Map<String, Tensor> tensors) {
+        return bind(inputNodes, tensors, true);
+    }
+
+    /** Checks the tensors and binds the dimension variables, without converting any values. */
+    static Map<String, Long> dims(List<Node> inputNodes, Map<String, Tensor> tensors) {
+        return bind(inputNodes, tensors, false).dims();
+    }
+
+    private static Bound bind(List<Node> inputNodes, Map<String, Tensor> tensors, boolean withValues) {
         var given = new java.util.ArrayList<Given>();
         for (Node n : inputNodes) {
             String name = ((Op.Input) n.op()).name();
@@ -57,7 +66,7 @@ final class InputBinder {
         var values = new HashMap<Integer, Value>();
         for (Given g : given) {
             checkCompoundDimensions(g, dims);
-            values.put(g.node().id(), Value.fromTensor(g.tensor(), g.declared().dtype()));
+            if (withValues) values.put(g.node().id(), Value.fromTensor(g.tensor(), g.declared().dtype()));
         }
         return new Bound(dims, values);
     }

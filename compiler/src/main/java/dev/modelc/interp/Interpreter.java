@@ -70,6 +70,15 @@ public final class Interpreter {
         return out;
     }
 
+    /**
+     * Checks {@code inputs} against the graph's input nodes exactly as {@link #run} does (same
+     * errors) and returns the values of the dimension variables they bind. For backends that
+     * validate with the interpreter's rules and then run compiled code.
+     */
+    public static Map<String, Long> bindInputs(Graph g, Map<String, Tensor> inputs) {
+        return InputBinder.dims(liveNodes(g).stream().filter(n -> n.op() instanceof Input).toList(), inputs);
+    }
+
     /** The nodes the results depend on, in definition order. */
     private static List<Node> liveNodes(Graph g) {
         Map<Integer, Node> byId = g.byId();

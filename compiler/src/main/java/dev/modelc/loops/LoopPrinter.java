@@ -87,7 +87,7 @@ public final class LoopPrinter {
     }
 
     private String access(int buffer, Expr index, int lanes) {
-        return name(buffer) + "[" + expr(index) + (lanes > 1 ? " +" + lanes : "") + "]";
+        return name(buffer) + "[" + expr(index) + (lanes > 1 ? " ..+" + lanes : "") + "]";
     }
 
     String expr(Expr e) {

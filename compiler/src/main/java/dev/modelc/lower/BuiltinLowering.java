@@ -66,10 +66,13 @@ final class BuiltinLowering {
 
         LValue lowered(String p) { return ex.lower(exprs.get(p), cx); }
 
-        /** Normalised axes of an {@code axis=} argument (int or tuple); all axes when absent. */
+        /**
+         * Normalised axes of an {@code axis=} argument (int or tuple); when absent, the
+         * parameter's default ({@code softmax}'s {@code axis=-1}), or all axes if it has none.
+         */
         List<Integer> axes(String p, int rank) {
             var out = new ArrayList<Integer>();
-            if (!given(p)) return allAxes(rank);
+            if (!given(p) && typed(p) == null) return allAxes(rank);
             Object v = value(p);
             List<?> items = v instanceof List<?> l ? l : List.of(v);
             for (Object o : items) {

@@ -36,6 +36,11 @@ final class ExprLowering {
     private final IntSupplier key;
     private int streams;
     private final BuiltinLowering builtins = new BuiltinLowering(this);
+    /**
+     * The exact values of weak float literals by node: such a constant is made as f32, its weak
+     * type, and must not be rounded through f32 when it meets an f64 operand ({@code x * 0.1}).
+     */
+    private final Map<Integer, Double> weakFloats = new HashMap<>();
 
     ExprLowering(GraphBuilder b, boolean training, IntSupplier key) {
         this.b = b;
@@ -63,7 +68,9 @@ final class ExprLowering {
         Typed t = cx.typed(e);
         // Compile-time scalars (literals, arithmetic on them, dimension values) become constants.
         if (t.type() instanceof Type.Tensor tt && tt.isScalar() && isScalarValue(t.value()) && !(e instanceof Grad)) {
-            return new LValue.Value(constant(t.value(), tt.dtype()));
+            int id = constant(t.value(), tt.dtype());
+            if (tt.weak() && t.value() instanceof Double exact) weakFloats.put(id, exact);
+            return new LValue.Value(id);
         }
         if (t.type() instanceof Type.Str || t.type() instanceof Type.DTypeValue || t.type() instanceof Type.Init) {
             return new LValue.Static(t.value());
@@ -119,7 +126,7 @@ final class ExprLowering {
     int coerce(int id, DType dtype, List<DimExpr> shape) {
         var n = b.node(id);
         if (n.op() instanceof Op.Constant c && n.type().dtype() != dtype) {
-            id = b.constant(Conversions.cast(c.value(), dtype), n.type().withDtype(dtype));
+            id = b.constant(Conversions.cast(weakFloats.getOrDefault(id, c.value()), dtype), n.type().withDtype(dtype));
         } else {
             id = b.convert(id, dtype);
         }

@@ -14,8 +14,11 @@ import java.util.List;
  * {@code x + (-0.0)} is always {@code x}, but {@code x + 0.0} is not when x is -0.0, so it is
  * rewritten only where {@link ZeroSign} proves x is never -0.0. Likewise {@code x - 0.0 -> x}
  * always, {@code x - (-0.0) -> x} only with that proof, and {@code (-0.0) - x -> neg(x)}.
- * {@code log(exp(x)) -> x} is not a rule: exp overflows for x > 88.7 in f32 (inf, not x) and
- * rounds to 1 for tiny x (0, not x).
+ * One rule changes values, and only towards the exact answer: {@code log(exp(x)) -> x}. In real
+ * arithmetic the two are equal; evaluated in floating point, exp overflows for x > 88.7 in f32
+ * (giving inf, not x) and rounds to 1 for tiny x (giving 0, not x), and elsewhere the pair
+ * rounds twice. x is the value the program means, so the rewrite keeps it (PyTorch, evaluating
+ * as written, gives inf and 0 in those ranges). {@code exp(log(x))} stays: it is NaN for x < 0.
  */
 final class ArithmeticRules {
     private ArithmeticRules() {}
@@ -71,6 +74,7 @@ final class ArithmeticRules {
         return switch (fn) {
             case NEG -> negation(x, r);
             case NOT -> in.op() instanceof Unary(UnaryFn inner) && inner == UnaryFn.NOT ? in.input(0) : KEEP;
+            case LOG -> in.op() instanceof Unary(UnaryFn inner) && inner == UnaryFn.EXP ? in.input(0) : KEEP;
             case ABS -> in.op() instanceof Unary(UnaryFn inner) && inner == UnaryFn.ABS ? x
                     : in.op() instanceof Unary(UnaryFn inner) && inner == UnaryFn.NEG ? r.unary(UnaryFn.ABS, in.input(0))
                     : KEEP;

@@ -198,6 +198,8 @@ final class GradientCheck {
         }
         Graph full = Verifier.verify(ctx.b.build("gradient", results));
         Map<String, Tensor> analytic = Interpreter.run(full, ctx.feeds);
+        // the same graph through fusion and Loop IR must compute the same gradients
+        dev.modelc.loops.LoopAgreement.check(full, ctx.feeds, 1e-9);
 
         var failures = new ArrayList<String>();
         int bad = 0;

@@ -102,6 +102,10 @@ class VjpFiniteDifferenceTest {
                     List.of(Arg.of("l", Draw.awayFromZero(0.5, 2), p[0]), Arg.fixed("r", Draw.oneOf(-2, -1, 0, 1, 2, 3), p[1])),
                     one((b, a) -> b.binaryBroadcast(POW, a.get(0), a.get(1)))));
         }
+        // x ** 0 at x = 0: the slope 0 * x^-1 would be NaN; it is 0, as in PyTorch
+        out.add(new Case("pow zero base, integer exponent [3,4] []",
+                List.of(Arg.of("l", Draw.oneOf(0, 0.75, -1.25), 3, 4), Arg.fixed("r", Draw.oneOf(0), new long[0])),
+                one((b, a) -> b.binaryBroadcast(POW, a.get(0), a.get(1)))));
         return out;
     }
 
@@ -234,6 +238,11 @@ class VjpFiniteDifferenceTest {
                             one((b, a) -> b.reduce(fn, a.get(0), axes))));
                 }
             }
+        }
+        // groups with no zero, one zero and several zeros: the product of the others, as PyTorch (prod / x is NaN at 0)
+        for (long[] s : List.of(new long[] {4, 3}, new long[] {2, 5})) {
+            out.add(new Case("reduce_prod with zeros x" + shape(s) + " axes [1]", List.of(Arg.of("x", Draw.oneOf(0, 0.5, -1.5, 2), s)),
+                    one((b, a) -> b.reduce(ReduceFn.PROD, a.get(0), List.of(1)))));
         }
         return out;
     }
@@ -429,6 +438,8 @@ class VjpFiniteDifferenceTest {
                 Arg.of("a", Draw.lattice(0), 2, 3), Arg.of("b", Draw.lattice(0.1), 2, 3)));
         out.add(second("reduce_prod x[2,3] axes [1]", one((b, a) -> b.reduce(ReduceFn.PROD, a.get(0), List.of(1))),
                 Arg.of("x", Draw.awayFromZero(0.7, 1.3), 2, 3)));
+        out.add(second("reduce_prod with zeros x[3,4] axes [1]", one((b, a) -> b.reduce(ReduceFn.PROD, a.get(0), List.of(1))),
+                Arg.of("x", Draw.oneOf(0, 0.5, -1.5, 2), 3, 4)));
         out.add(second("square of reduce_max x[3,4] axes [0]", one((b, a) -> b.unary(UnaryFn.SQUARE, b.reduce(ReduceFn.MAX, a.get(0), List.of(0)))),
                 Arg.of("x", Draw.distinct(), 3, 4)));
         out.add(second("softmax x[2,4] axes [1]", one((b, a) -> b.softmax(a.get(0), List.of(1))), Arg.of("x", ANY, 2, 4)));

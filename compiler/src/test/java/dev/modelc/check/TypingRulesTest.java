@@ -197,6 +197,11 @@ class TypingRulesTest {
             i: i32[3]                         | i * 0.5        | f32[3]
             i: i64[3]                         | i * 0.5        | f32[3]
             i: i32[3]                         | i + 1          | i32[3]
+            # literals alone follow Python: an integer to a negative power is a float
+            i: i32[3]                         | i * 2 ** 2     | i32[3]
+            i: i32[3]                         | i * 2 ** -1    | f32[3]
+            x: f64[3]                         | x * 2 ** -1    | f64[3]
+            i: i32[3]                         | i ** -1        | i32[3]
             # true division of integers gives f32
             i: i32[3]; j: i32[3]              | i / j          | f32[3]
             i: i32[3]                         | i / 2          | f32[3]

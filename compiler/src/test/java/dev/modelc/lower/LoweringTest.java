@@ -53,6 +53,28 @@ class LoweringTest {
     }
 
     @Test
+    void defaultAxesAndLiteralsLowerAsWritten() {
+        var c = compile("""
+                model M {
+                  input x: f64[2, 3]
+                  output s = softmax(x)
+                  output t = log_softmax(x)
+                  output k = x * 0.1
+                  output l = leaky_relu(x, 0.2)
+                  output h = 2 ** -1 * x
+                }
+                """);
+        assertFalse(c.hasErrors(), c.renderDiagnostics());
+        String text = GraphPrinter.print(c.graph(null).orElseThrow());
+        // softmax's axis defaults to -1, not to every axis
+        assertTrue(text.contains("softmax[axes=[1]](%0)") && text.contains("log_softmax[axes=[1]](%0)"), text);
+        // a weak float literal meeting f64 keeps its exact value instead of going through f32
+        assertTrue(text.contains("constant[value=0.1] : f64[]") && text.contains("constant[value=0.2] : f64[]"), text);
+        assertFalse(text.contains("0.10000000149") || text.contains("0.20000000298"), text);
+        assertTrue(text.contains("constant[value=0.5] : f64[]"), text);
+    }
+
+    @Test
     void gradOfGradLowers() {
         var c = compile("""
                 model M {

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""PyTorch CPU baseline for modelc's training benchmarks: one epoch of examples/mnist_mlp.model
+and examples/mnist_cnn.model (the same layers, Adam lr=1e-3, batch 128, shuffled) on the full
+Fashion-MNIST training set, printing samples/s.
+
+Run with Debian's torch and OpenBLAS (apt-get install python3-torch libopenblas0-pthread
+dataset-fashion-mnist), via /usr/bin/python3. Thread pools: torch's OpenMP pool and OpenBLAS's
+pool both default to the core count and oversubscribe a 2-core machine, so try the settings:
+
+  OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/pytorch_baseline.py mlp --threads 1
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch_baseline.py cnn --threads 2
+
+and quote the best, measured in the same sitting as modelc's figures (../shared/RECIPES.md).
+"""
+import argparse
+import gzip
+import struct
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+DATA = '/usr/share/datasets/fashion-mnist/'
+
+
+def idx(name):
+    raw = gzip.open(DATA + name, 'rb').read()
+    magic = struct.unpack('>I', raw[:4])[0]
+    dims = struct.unpack('>' + 'I' * (magic & 0xff), raw[4:4 + 4 * (magic & 0xff)])
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
+
+
+class Mlp(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l1, self.l2 = torch.nn.Linear(784, 256), torch.nn.Linear(256, 128)
+        self.l3, self.l4 = torch.nn.Linear(128, 64), torch.nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = x.reshape(x.shape[0], 784)
+        return self.l4(F.relu(self.l3(F.relu(self.l2(F.relu(self.l1(x)))))))
+
+
+class Cnn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1, self.c2 = torch.nn.Conv2d(1, 32, 3), torch.nn.Conv2d(32, 64, 3)
+        self.l3, self.l4 = torch.nn.Linear(1600, 128), torch.nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.c1(x)), 2)
+        x = F.max_pool2d(F.relu(self.c2(x)), 2)
+        return self.l4(F.relu(self.l3(x.flatten(1))))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('model', choices=['mlp', 'cnn'])
+    p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--batch', type=int, default=128)
+    p.add_argument('--epochs', type=int, default=1)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(42)
+    x = torch.from_numpy(idx('train-images-idx3-ubyte.gz').astype(np.float32) / 255).reshape(-1, 1, 28, 28)
+    y = torch.from_numpy(idx('train-labels-idx1-ubyte.gz').astype(np.int64))
+    tx = torch.from_numpy(idx('t10k-images-idx3-ubyte.gz').astype(np.float32) / 255).reshape(-1, 1, 28, 28)
+    ty = torch.from_numpy(idx('t10k-labels-idx1-ubyte.gz').astype(np.int64))
+    model = Mlp() if a.model == 'mlp' else Cnn()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for epoch in range(a.epochs):
+        order = torch.randperm(len(x))
+        start = time.perf_counter()
+        for i in range(0, len(x), a.batch):
+            b = order[i:i + a.batch]
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x[b]), y[b])
+            loss.backward()
+            opt.step()
+        seconds = time.perf_counter() - start
+        with torch.no_grad():
+            acc = (model(tx).argmax(1) == ty).float().mean().item()
+        print(f'{a.model} epoch {epoch + 1}: samples_per_s={len(x) / seconds:.0f} seconds={seconds:.1f} '
+              f'test_accuracy={acc:.4f} threads={a.threads} openblas={__import__("os").environ.get("OPENBLAS_NUM_THREADS", "default")}')
+
+
+if __name__ == '__main__':
+    main()

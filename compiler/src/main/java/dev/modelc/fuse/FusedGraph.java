@@ -1,0 +1,36 @@
+package dev.modelc.fuse;
+
+import dev.modelc.graph.Graph;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A graph cut into kernels: every node is either materialized (an input, or the root of a
+ * kernel whose result goes to a buffer), an alias (a reshape reading its operand's buffer as
+ * is), or inlined (a pointwise node recomputed, from its index, inside each kernel that uses it).
+ * Kernels run in the graph's order. {@code slots} is the buffer plan: materialized temporaries
+ * with disjoint lifetimes (by kernel position) share a slot.
+ */
+public record FusedGraph(Graph graph, List<Kernel> kernels, Set<Integer> materialized, Map<Integer, Integer> aliases,
+                         Map<Integer, Integer> slots) {
+    public FusedGraph {
+        kernels = List.copyOf(kernels);
+        materialized = Set.copyOf(materialized);
+        aliases = Map.copyOf(aliases);
+        slots = Map.copyOf(slots);
+    }
+
+    /** A kernel: the node it computes, the kind of loop nest, and the pointwise nodes inlined into it. */
+    public record Kernel(int root, KernelKind kind, List<Integer> inlined) {
+        public Kernel { inlined = List.copyOf(inlined); }
+    }
+
+    public enum KernelKind { POINTWISE, REDUCE, ARG_REDUCE, MATMUL, SOFTMAX, CONV, POOL }
+
+    /** The node whose buffer holds {@code node}'s value: itself, or what a reshape aliases. */
+    public int storage(int node) {
+        Integer a = aliases.get(node);
+        return a == null ? node : storage(a);
+    }
+}

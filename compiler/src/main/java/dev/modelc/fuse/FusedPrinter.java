@@ -1,0 +1,38 @@
+package dev.modelc.fuse;
+
+import dev.modelc.graph.GraphPrinter;
+import dev.modelc.graph.Op;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The text form of a fused graph ({@code modelc ir --stage fused}): per kernel, its kind, the
+ * node it stores and where, and the nodes computed inline; then aliases and the slot count.
+ */
+public final class FusedPrinter {
+    private FusedPrinter() {}
+
+    public static String print(FusedGraph f) {
+        var g = f.graph();
+        var byId = g.byId();
+        var sb = new StringBuilder("entry ").append(g.name()).append(" {\n");
+        for (var n : g.nodes()) {
+            if (n.op() instanceof Op.Input) sb.append("  ").append(GraphPrinter.line(n)).append('\n');
+        }
+        for (int k = 0; k < f.kernels().size(); k++) {
+            var kernel = f.kernels().get(k);
+            sb.append("  kernel k").append(k).append(' ').append(kernel.kind().name().toLowerCase(Locale.ROOT))
+                    .append(" -> slot ").append(f.slots().get(kernel.root())).append('\n');
+            for (int in : kernel.inlined()) sb.append("    inline ").append(GraphPrinter.line(byId.get(in))).append('\n');
+            sb.append("    store  ").append(GraphPrinter.line(byId.get(kernel.root()))).append('\n');
+        }
+        f.aliases().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e ->
+                sb.append("  alias ").append(GraphPrinter.line(byId.get(e.getKey()))).append('\n'));
+        long slots = f.slots().values().stream().distinct().count();
+        sb.append("  // ").append(f.kernels().size()).append(" kernels, ").append(slots).append(" slots for ")
+                .append(f.slots().size()).append(" temporaries\n");
+        sb.append("  return ").append(g.results().stream().map(r -> r.name() + " = %" + r.value()).collect(Collectors.joining(", ")))
+                .append("\n}\n");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.modelc.fuse;
+
+import dev.modelc.fuse.FusedGraph.Kernel;
+import dev.modelc.fuse.FusedGraph.KernelKind;
+import dev.modelc.graph.Graph;
+import dev.modelc.graph.Node;
+import dev.modelc.graph.Op;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides which nodes get a buffer and which are recomputed inside their consumers. Pointwise
+ * nodes (elementwise arithmetic and the index-remapping ops: broadcast, transpose, slice, pad,
+ * concat, iota) are inlined into every kernel that reads them unless their value is a result,
+ * feeds an op that needs a buffer (matmul, convolution, pooling, softmax), or is used more than
+ * once and costs something to recompute. Reductions take their pointwise operand inline as a
+ * prologue. A reshape of a buffer is that buffer, read in the same C order.
+ */
+public final class Fusion {
+    private Fusion() {}
+
+    public static FusedGraph fuse(Graph g) {
+        var byId = g.byId();
+        Map<Integer, Integer> uses = new HashMap<>();
+        Set<Integer> bufferOperands = new HashSet<>();
+        for (var n : g.nodes()) {
+            for (int in : n.inputs()) uses.merge(in, 1, Integer::sum);
+            if (needsBufferOperands(n.op())) bufferOperands.addAll(n.inputs());
+        }
+        Set<Integer> results = new HashSet<>();
+        for (var r : g.results()) {
+            uses.merge(r.value(), 1, Integer::sum);
+            results.add(r.value());
+        }
+        var materialized = new LinkedHashSet<Integer>();
+        var aliases = new HashMap<Integer, Integer>();
+        var cost = new HashMap<Integer, Integer>();
+        for (var n : g.nodes()) {
+            if (!isPointwise(n.op())) {
+                materialized.add(n.id());
+                continue;
+            }
+            // a result gets its own buffer (results are read out with their own shapes)
+            if (n.op() instanceof Op.Reshape && materialized.contains(storageOf(n.inputs().get(0), aliases))
+                    && bufferOperands.contains(n.id()) && !results.contains(n.id())) {
+                aliases.put(n.id(), n.inputs().get(0));
+                continue;
+            }
+            int c = ownCost(n.op());
+            for (int in : n.inputs()) c += materialized.contains(in) || aliases.containsKey(in) ? 0 : cost.getOrDefault(in, 0);
+            cost.put(n.id(), c);
+            if (results.contains(n.id()) || bufferOperands.contains(n.id()) || (uses.getOrDefault(n.id(), 0) > 1 && c > 0)) {
+                materialized.add(n.id());
+            }
+        }
+        var kernels = new ArrayList<Kernel>();
+        for (var n : g.nodes()) {
+            if (!materialized.contains(n.id()) || n.op() instanceof Op.Input) continue;
+            var inlined = new ArrayList<Integer>();
+            collectInlined(n, byId, materialized, aliases, inlined, new HashSet<>());
+            kernels.add(new Kernel(n.id(), kind(n.op()), inlined));
+        }
+        var slots = BufferPlan.slots(g, kernels, materialized, aliases, results);
+        return new FusedGraph(g, kernels, materialized, aliases, slots);
+    }
+
+    private static int storageOf(int node, Map<Integer, Integer> aliases) {
+        Integer a = aliases.get(node);
+        return a == null ? node : storageOf(a, aliases);
+    }
+
+    private static void collectInlined(Node n, Map<Integer, Node> byId, Set<Integer> materialized, Map<Integer, Integer> aliases,
+                                       List<Integer> out, Set<Integer> seen) {
+        for (int in : n.inputs()) {
+            if (materialized.contains(in) || aliases.containsKey(in) || !seen.add(in)) continue;
+            var operand = byId.get(in);
+            collectInlined(operand, byId, materialized, aliases, out, seen);
+            out.add(in);
+        }
+    }
+
+    /** Ops computed element by element from their operands at (remapped) indices. */
+    static boolean isPointwise(Op op) {
+        return switch (op) {
+            case Op.Constant c -> true;
+            case Op.DimSize d -> true;
+            case Op.Iota i -> true;
+            case Op.Unary u -> true;
+            case Op.Binary b -> true;
+            case Op.Select s -> true;
+            case Op.Convert c -> true;
+            case Op.Broadcast b -> true;
+            case Op.Reshape r -> true;
+            case Op.Transpose t -> true;
+            case Op.Slice s -> true;
+            case Op.Pad p -> true;
+            case Op.Concat c -> true;
+            case Op.RandomUniform r -> true;
+            default -> false;
+        };
+    }
+
+    /** Ops whose loop nests read their operands from buffers. */
+    private static boolean needsBufferOperands(Op op) {
+        return !isPointwise(op) && !(op instanceof Op.Reduce) && !(op instanceof Op.ArgReduce) && !(op instanceof Op.Input);
+    }
+
+    /** What recomputing the op costs per element: index remapping and constants are free. */
+    private static int ownCost(Op op) {
+        return switch (op) {
+            case Op.Constant c -> 0;
+            case Op.DimSize d -> 0;
+            case Op.Iota i -> 0;
+            case Op.Broadcast b -> 0;
+            case Op.Reshape r -> 0;
+            case Op.Transpose t -> 0;
+            case Op.Slice s -> 0;
+            case Op.Convert c -> 0;
+            default -> 1;
+        };
+    }
+
+    private static KernelKind kind(Op op) {
+        return switch (op) {
+            case Op.Reduce r -> KernelKind.REDUCE;
+            case Op.ArgReduce a -> KernelKind.ARG_REDUCE;
+            case Op.MatMul m -> KernelKind.MATMUL;
+            case Op.Softmax s -> KernelKind.SOFTMAX;
+            case Op.LogSoftmax s -> KernelKind.SOFTMAX;
+            case Op.LogSumExp s -> KernelKind.SOFTMAX;
+            case Op.Conv2D c -> KernelKind.CONV;
+            case Op.Conv2DInputGrad c -> KernelKind.CONV;
+            case Op.Conv2DKernelGrad c -> KernelKind.CONV;
+            case Op.MaxPool p -> KernelKind.POOL;
+            case Op.MaxPoolGrad p -> KernelKind.POOL;
+            case Op.MaxPoolSelect p -> KernelKind.POOL;
+            case Op.AvgPool p -> KernelKind.POOL;
+            case Op.AvgPoolGrad p -> KernelKind.POOL;
+            default -> KernelKind.POINTWISE;
+        };
+    }
+}

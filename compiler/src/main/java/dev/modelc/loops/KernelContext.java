@@ -1,0 +1,70 @@
+package dev.modelc.loops;
+
+import dev.modelc.check.DType;
+import dev.modelc.check.DimExpr;
+import dev.modelc.fuse.FusedGraph;
+import dev.modelc.graph.Node;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What the kernel lowerings share: the fused graph, the buffer of every stored node, and fresh
+ * names for loop variables and locals within one kernel.
+ */
+final class KernelContext {
+    final FusedGraph fused;
+    final Map<Integer, Node> byId;
+    private final Map<Integer, Integer> bufferOfStorage;
+    private int fresh;
+
+    KernelContext(FusedGraph fused, Map<Integer, Integer> bufferOfStorage) {
+        this.fused = fused;
+        this.byId = fused.graph().byId();
+        this.bufferOfStorage = bufferOfStorage;
+    }
+
+    Node node(int id) { return byId.get(id); }
+
+    /** The buffer holding node {@code id}'s value, or -1 when it is computed inline. */
+    int buffer(int id) {
+        Integer b = bufferOfStorage.get(fused.storage(id));
+        return b == null || !(fused.materialized().contains(fused.storage(id))) ? -1 : b;
+    }
+
+    /** A name not used before in this kernel, e.g. {@code i3}. */
+    String fresh(String prefix) { return prefix + fresh++; }
+
+    void startKernel() { fresh = 0; }
+
+    /** Loops over {@code shape} (outermost first), the innermost running {@code body(index)}. */
+    Stmt nest(List<DimExpr> shape, String prefix, Stmt.Schedule outer, Function<List<Expr>, Stmt> body) {
+        var vars = new ArrayList<Expr>();
+        var names = new ArrayList<String>();
+        for (int i = 0; i < shape.size(); i++) {
+            String v = fresh(prefix);
+            names.add(v);
+            vars.add(new Expr.Var(v, LType.INDEX));
+        }
+        Stmt s = body.apply(vars);
+        for (int i = shape.size() - 1; i >= 0; i--) {
+            var schedule = i == 0 ? outer : Stmt.Schedule.SERIAL;
+            s = new Stmt.Loop(names.get(i), Ix.idx(0), Ix.dim(shape.get(i)), 1, schedule, s);
+        }
+        return s;
+    }
+
+    /** The type accumulations are carried in: double for floats and i64 for integers (as the interpreter does), else the type itself. */
+    static DType accumulator(DType t) {
+        return t.isFloat() ? DType.F64 : t == DType.I32 ? DType.I64 : t;
+    }
+
+    static Expr cast(Expr e, DType to) {
+        return e.type().dtype() == to ? e : new Expr.Cast(e, LType.scalar(to));
+    }
+
+    static Expr constant(DType t, double v) { return new Expr.Const(t, v); }
+
+    static Stmt block(Stmt... body) { return new Stmt.Block(List.of(body)); }
+}

@@ -1,0 +1,149 @@
+package dev.modelc.loops;
+
+import static dev.modelc.loops.KernelContext.block;
+import static dev.modelc.loops.KernelContext.cast;
+import static dev.modelc.loops.KernelContext.constant;
+
+import dev.modelc.check.DType;
+import dev.modelc.check.DimExpr;
+import dev.modelc.graph.Node;
+import dev.modelc.graph.Op;
+import dev.modelc.graph.Op.BinaryFn;
+import dev.modelc.graph.Op.ReduceFn;
+import dev.modelc.graph.Op.UnaryFn;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Reductions, arg-reductions and the softmax family: an outer nest over the kept axes, and for
+ * each group inner nests over the reduced axes, accumulating in double (floats) or i64 (ints)
+ * in C order and rounding once, as the reference interpreter does.
+ */
+final class ReductionKernels {
+    private final KernelContext cx;
+    private final Pointwise pw;
+
+    ReductionKernels(KernelContext cx, Pointwise pw) {
+        this.cx = cx;
+        this.pw = pw;
+    }
+
+    Stmt reduce(Node n, Op.Reduce r, int out) {
+        int x = n.inputs().get(0);
+        var xShape = cx.node(x).type().shape();
+        DType t = n.type().dtype();
+        DType acc = KernelContext.accumulator(t);
+        return cx.nest(n.type().shape(), "o", Stmt.Schedule.PARALLEL, kept -> {
+            String a = cx.fresh("acc");
+            var av = new Expr.Var(a, LType.scalar(acc));
+            Stmt loop = groupNest(xShape, r.axes(), kept, full -> new Stmt.Assign(a, combine(r.fn(), acc, av, cast(pw.value(x, full), acc))));
+            return block(new Stmt.Declare(a, LType.scalar(acc), constant(acc, identity(r.fn(), t))), loop,
+                    new Stmt.Store(out, Ix.linear(kept, n.type().shape()), cast(av, t)));
+        });
+    }
+
+    /** The first index of the maximum (minimum) along the axis; a NaN beats every number and the first NaN wins. */
+    Stmt argReduce(Node n, Op.ArgReduce r, int out) {
+        int x = n.inputs().get(0);
+        var xShape = cx.node(x).type().shape();
+        DType acc = KernelContext.accumulator(cx.node(x).type().dtype() == DType.BOOL ? DType.I32 : cx.node(x).type().dtype());
+        boolean floats = acc == DType.F64;
+        return cx.nest(n.type().shape(), "o", Stmt.Schedule.PARALLEL, kept -> {
+            String best = cx.fresh("best"), at = cx.fresh("at"), k = cx.fresh("k");
+            var bestV = new Expr.Var(best, LType.scalar(acc));
+            var kv = new Expr.Var(k, LType.INDEX);
+            Function<Expr, List<Expr>> index = pos -> {
+                var full = new ArrayList<>(kept);
+                full.add(r.axis(), pos);
+                return full;
+            };
+            Expr v = cast(pw.value(x, index.apply(kv)), acc);
+            Expr better = Ix.cmp(r.max() ? BinaryFn.GT : BinaryFn.LT, v, bestV);
+            if (floats) {
+                better = Ix.and(Ix.cmp(BinaryFn.EQ, bestV, bestV), new Expr.Binary(BinaryFn.OR, Ix.cmp(BinaryFn.NE, v, v), better, LType.scalar(DType.BOOL)));
+            }
+            var update = new Stmt.If(better, block(new Stmt.Assign(best, v), new Stmt.Assign(at, kv)), block());
+            Expr len = Ix.dim(xShape.get(r.axis()));
+            return block(
+                    new Stmt.Declare(best, LType.scalar(acc), cast(pw.value(x, index.apply(Ix.min(Ix.idx(0), Ix.sub(len, Ix.idx(1))))), acc)),
+                    new Stmt.Declare(at, LType.INDEX, Ix.idx(0)),
+                    new Stmt.Loop(k, Ix.idx(1), len, 1, Stmt.Schedule.SERIAL, update),
+                    new Stmt.Store(out, Ix.linear(kept, n.type().shape()), new Expr.Cast(new Expr.Var(at, LType.INDEX), LType.scalar(DType.I64))));
+        });
+    }
+
+    /** softmax, log_softmax (same shape as x) and logsumexp (the axes removed), max-shifted, in double. */
+    Stmt softmax(Node n, List<Integer> axes, int out) {
+        int x = n.inputs().get(0);
+        var xShape = cx.node(x).type().shape();
+        DType t = n.type().dtype();
+        var keptShape = new ArrayList<DimExpr>();
+        for (int i = 0; i < xShape.size(); i++) if (!axes.contains(i)) keptShape.add(xShape.get(i));
+        return cx.nest(keptShape, "o", Stmt.Schedule.PARALLEL, kept -> {
+            String m = cx.fresh("max"), s = cx.fresh("sum");
+            var mv = new Expr.Var(m, LType.scalar(DType.F64));
+            var sv = new Expr.Var(s, LType.scalar(DType.F64));
+            Function<List<Expr>, Expr> xAt = full -> cast(pw.value(x, full), DType.F64);
+            var body = new ArrayList<Stmt>();
+            body.add(new Stmt.Declare(m, LType.scalar(DType.F64), constant(DType.F64, Double.NEGATIVE_INFINITY)));
+            body.add(groupNest(xShape, axes, kept, full -> new Stmt.Assign(m, new Expr.Binary(BinaryFn.MAX, mv, xAt.apply(full), mv.type()))));
+            body.add(new Stmt.Declare(s, LType.scalar(DType.F64), constant(DType.F64, 0)));
+            body.add(groupNest(xShape, axes, kept, full -> new Stmt.Assign(s,
+                    new Expr.Binary(BinaryFn.ADD, sv, new Expr.Unary(UnaryFn.EXP, sub(xAt.apply(full), mv)), sv.type()))));
+            switch (n.op()) {
+                case Op.Softmax sm -> body.add(groupNest(xShape, axes, kept, full -> new Stmt.Store(out, Ix.linear(full, xShape),
+                        cast(new Expr.Binary(BinaryFn.DIV, new Expr.Unary(UnaryFn.EXP, sub(xAt.apply(full), mv)), sv, sv.type()), t))));
+                case Op.LogSoftmax ls -> body.add(groupNest(xShape, axes, kept, full -> new Stmt.Store(out, Ix.linear(full, xShape),
+                        cast(sub(sub(xAt.apply(full), mv), new Expr.Unary(UnaryFn.LOG, sv)), t))));
+                default -> {
+                    // an infinite maximum is the answer itself; the formula would give NaN
+                    Expr infinite = new Expr.Binary(BinaryFn.OR, Ix.cmp(BinaryFn.EQ, mv, constant(DType.F64, Double.POSITIVE_INFINITY)),
+                            Ix.cmp(BinaryFn.EQ, mv, constant(DType.F64, Double.NEGATIVE_INFINITY)), LType.scalar(DType.BOOL));
+                    Expr lse = new Expr.Binary(BinaryFn.ADD, mv, new Expr.Unary(UnaryFn.LOG, sv), sv.type());
+                    body.add(new Stmt.Store(out, Ix.linear(kept, keptShape), cast(new Expr.Select(infinite, mv, lse), t)));
+                }
+            }
+            return new Stmt.Block(body);
+        });
+    }
+
+    /** Loops over the reduced axes of {@code shape}; the body sees the full index (kept and reduced positions merged). */
+    private Stmt groupNest(List<DimExpr> shape, List<Integer> axes, List<Expr> kept, Function<List<Expr>, Stmt> body) {
+        var reducedShape = new ArrayList<DimExpr>();
+        for (int axis : axes.stream().sorted().toList()) reducedShape.add(shape.get(axis));
+        return cx.nest(reducedShape, "r", Stmt.Schedule.SERIAL, reduced -> {
+            var full = new ArrayList<Expr>();
+            int k = 0, r = 0;
+            for (int i = 0; i < shape.size(); i++) full.add(axes.contains(i) ? reduced.get(r++) : kept.get(k++));
+            return body.apply(full);
+        });
+    }
+
+    private static Expr sub(Expr a, Expr b) { return new Expr.Binary(BinaryFn.SUB, a, b, a.type()); }
+
+    private static Expr combine(ReduceFn fn, DType acc, Expr a, Expr x) {
+        if (acc == DType.BOOL) {
+            boolean any = fn == ReduceFn.SUM || fn == ReduceFn.MAX;
+            return new Expr.Binary(any ? BinaryFn.OR : BinaryFn.AND, a, x, a.type());
+        }
+        var op = switch (fn) {
+            case SUM -> BinaryFn.ADD;
+            case PROD -> BinaryFn.MUL;
+            case MAX -> BinaryFn.MAX;
+            case MIN -> BinaryFn.MIN;
+        };
+        return new Expr.Binary(op, a, x, a.type());
+    }
+
+    /** The value a reduction starts from: what the interpreter starts from, type by type. */
+    private static double identity(ReduceFn fn, DType t) {
+        if (t == DType.BOOL) return fn == ReduceFn.SUM || fn == ReduceFn.MAX ? 0 : 1;
+        return switch (fn) {
+            case SUM -> 0;
+            case PROD -> 1;
+            case MAX -> t.isFloat() ? Double.NEGATIVE_INFINITY : t == DType.I32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
+            case MIN -> t.isFloat() ? Double.POSITIVE_INFINITY : t == DType.I32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        };
+    }
+}
