@@ -22,7 +22,13 @@ final class Executables {
             };
             case JVM -> {
                 if (!backend.available()) throw new ModelException(Backend.JVM_UNAVAILABLE);
-                var program = JvmCompiler.compile(LoopLowering.lower(Fusion.fuse(graph)));
+                dev.modelc.codegen.jvm.JvmProgram program;
+                try {
+                    program = JvmCompiler.compile(LoopLowering.lower(Fusion.fuse(graph)));
+                } catch (dev.modelc.loops.LoopLoweringException e) {
+                    throw new ModelException("the jvm backend cannot compile " + graph.name() + " yet: " + e.getMessage()
+                            + "; --backend interp can run it", e);
+                }
                 yield inputs -> {
                     java.util.Map<String, Long> dims;
                     try {

@@ -52,7 +52,11 @@ final class CompileCommand implements Callable<Integer> {
         if (models.size() != 1) throw new UserError(file + " defines " + models.size() + " models; compile takes a file with one");
         var model = models.get(0);
         var graphs = compilation.simplified().get(0);
-        AotJar.write(model, graphs, output);
+        try {
+            AotJar.write(model, graphs, output);
+        } catch (dev.modelc.loops.LoopLoweringException e) {
+            throw new UserError("the jvm backend cannot compile model " + model.decl().name() + " yet: " + e.getMessage());
+        }
         var out = spec.commandLine().getOut();
         out.println("wrote " + output + ": model " + model.decl().name() + ", class " + AotJar.facadeName(model.decl().name())
                 + "; run with the runtime jar beside it and java --add-modules jdk.incubator.vector");

@@ -44,6 +44,9 @@ final class ModelLoading {
                     .filter(Backend::available).findFirst().orElseThrow();
         }
         var backend = Backend.valueOf(name.name());
+        if (backend == Backend.JVM && !backend.available()) {
+            throw new UserError("the jvm backend needs the Vector API: run java with --add-modules jdk.incubator.vector (the modelc launcher does)");
+        }
         if (!backend.available()) {
             throw new UserError("the " + backend + " backend is not available yet in this build; use --backend jvm or interp");
         }

@@ -101,7 +101,8 @@ public final class LoopLowering {
             tailIdx.add(new Expr.Var(jt, LType.INDEX));
             var parts = new ArrayList<Stmt>();
             if (!(full0 instanceof Expr.Index z && z.value() == 0)) {
-                parts.add(new Stmt.Loop(j, Ix.idx(0), full0, lanes, Stmt.Schedule.SERIAL, new Stmt.Store(out, index, vector.get())));
+                parts.add(new Stmt.Loop(j, Ix.idx(0), full0, lanes, r == 1 ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL,
+                        new Stmt.Store(out, index, vector.get())));
             }
             if (!full0.equals(last)) {
                 parts.add(new Stmt.Loop(jt, full0, last, 1, Stmt.Schedule.SERIAL,

@@ -18,8 +18,9 @@ public record LoopProgram(String entry, List<String> dims, List<Buffer> buffers,
         dims = List.copyOf(dims);
         buffers = List.copyOf(buffers);
         kernels = List.copyOf(kernels);
-        inputs = Map.copyOf(inputs);
-        results = Map.copyOf(results);
+        // insertion order kept, so printed programs and ahead-of-time jars come out the same every run
+        inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        results = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(results));
     }
 
     public enum Kind { INPUT, TEMP }

@@ -85,4 +85,24 @@ class AotJarTest {
             assertEquals(expected[i], actual[i], 1e-5 + 1e-4 * Math.abs(expected[i]), entry + "[" + i + "]");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theFacadeTakesInputsInDeclarationOrderAndTheJarIsReproducible(@TempDir Path dir) throws Exception {
+        Path model = Files.writeString(dir.resolve("diff.model"),
+                "model Diff {\n  input x: f32[N]\n  input y: f32[N]\n  output d = y - x\n}\n");
+        Path a = dir.resolve("a.jar"), b = dir.resolve("b.jar");
+        for (Path jar : List.of(a, b)) {
+            var out = new ByteArrayOutputStream();
+            int rc = Main.execute(new String[] {"compile", model.toString(), "--target", "jvm", "-o", jar.toString()},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertEquals(0, rc, out.toString(StandardCharsets.UTF_8));
+        }
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "the same model gives the same jar bytes");
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {a.toUri().toURL()}, getClass().getClassLoader())) {
+            Object facade = loader.loadClass("modelc.gen.diff.Diff").getConstructor().newInstance();
+            var method = facade.getClass().getMethod("d", Tensor.class, Tensor.class);
+            var d = (Tensor) method.invoke(facade, Tensor.of(new float[] {1, 1}, 2), Tensor.of(new float[] {3, 5}, 2));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {2, 4}, d.toFloatArray(), "d(x, y) = y - x");
+        }
+    }
 }

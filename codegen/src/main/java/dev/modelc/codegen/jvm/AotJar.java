@@ -50,8 +50,11 @@ public final class AotJar {
             files.put(cls + ".class", JvmCompiler.classBytes(program, cls));
             files.put(layout, JvmCompiler.layout(program).toText().getBytes(StandardCharsets.UTF_8));
             entries.add(new ModelManifest.Entry(g.name(), cls.replace('/', '.'), layout));
+            var used = new java.util.HashSet<String>();
+            for (var n : g.inputs()) if (n.op() instanceof Op.Input in && in.role() == Op.Role.INPUT) used.add(in.name());
+            // the facade takes them in the order the model declares them, not the order the graph reads them
             var inputs = new ArrayList<String>();
-            for (var n : g.inputs()) if (n.op() instanceof Op.Input in && in.role() == Op.Role.INPUT) inputs.add(in.name());
+            for (var m : model.members()) if (m.kind() == TypedModel.Kind.INPUT && used.contains(m.name())) inputs.add(m.name());
             inputsByEntry.put(g.name(), inputs);
         }
         var params = new ArrayList<ModelManifest.Param>();
@@ -73,7 +76,13 @@ public final class AotJar {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Created-By", "modelc");
         var bytes = new ByteArrayOutputStream();
-        try (var out = new JarOutputStream(bytes, manifest)) {
+        try (var out = new JarOutputStream(bytes)) {
+            // written by hand rather than by JarOutputStream(…, manifest), which stamps the current time
+            out.putNextEntry(stamped("META-INF/"));
+            out.closeEntry();
+            out.putNextEntry(stamped("META-INF/MANIFEST.MF"));
+            manifest.write(out);
+            out.closeEntry();
             var dirs = new java.util.TreeSet<String>();
             for (String f : files.keySet()) {
                 for (int i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) dirs.add(f.substring(0, i + 1));

@@ -22,7 +22,7 @@ import org.objectweb.asm.MethodVisitor;
  *     private int d_N; ...                       // one per dimension variable
  *     public void bind(Object[] buffers, int[] dims)
  *     public void run()                          // calls each kernel method in order
- *     private void k0_name(float[] b0_x, ..., int d_N, ...)           // a kernel
+ *     private void k0_KERNELNAME(float[] b0_x, ..., int d_N, ...)           // a kernel
  *     private void p0_i(int lo, int hi, buffers..., dims..., captures...) // a parallel loop's body
  *     public void run(int loop, int lo, int hi, long[] captures)      // RangeBody: calls p{loop}
  * }
@@ -47,7 +47,7 @@ final class ClassGen {
 
     ClassGen(LoopProgram program) { this(program, PACKAGE + "Model_" + identifier(program.entry())); }
 
-    /** With an internal class name of the caller's choosing, e.g. {@code modelc/xor/Logits} for an ahead-of-time jar. */
+    /** With an internal class name of the caller's choosing, e.g. {@code modelc/gen/xor/Entry_logits} for an ahead-of-time jar. */
     ClassGen(LoopProgram program, String className) {
         this.program = program;
         this.className = className;

@@ -48,7 +48,7 @@ public final class JvmCompiler {
     }
 
     /**
-     * The class file for {@code p} under another internal name (e.g. {@code modelc/gen/xor/Logits}),
+     * The class file for {@code p} under another internal name (e.g. {@code modelc/gen/xor/Entry_logits}),
      * for an ahead-of-time jar, where it is loaded as an ordinary class next to the runtime.
      */
     public static byte[] classBytes(LoopProgram p, String internalName) {

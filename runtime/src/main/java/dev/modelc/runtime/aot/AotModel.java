@@ -38,6 +38,12 @@ public final class AotModel {
                 entries.put(e.name(), new ProgramRunner(layout, program));
             } catch (ReflectiveOperationException x) {
                 throw new IllegalStateException("cannot load the class of entry " + e.name() + ": " + x, x);
+            } catch (NoClassDefFoundError x) {
+                if (String.valueOf(x.getMessage()).startsWith("jdk/incubator/vector")) {
+                    throw new IllegalStateException("model " + manifest.model() + " uses the Vector API: run java with"
+                            + " --add-modules jdk.incubator.vector", x);
+                }
+                throw x;
             }
         }
     }
