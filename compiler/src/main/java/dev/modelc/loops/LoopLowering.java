@@ -48,7 +48,7 @@ public final class LoopLowering {
         var pointwise = new Pointwise(cx);
         var reductions = new ReductionKernels(cx, pointwise);
         var matmul = new MatMulKernels(cx, vectorBits);
-        var windows = new WindowKernels(cx);
+        var windows = new WindowKernels(cx, vectorBits);
         var kernels = new ArrayList<LoopProgram.Kernel>();
         for (var k : fused.kernels()) {
             cx.startKernel();

@@ -17,11 +17,19 @@ import java.util.function.BiFunction;
  * window taps that reach it, skipping taps in the padding, in the interpreter's geometry
  * (TensorFlow "same" padding, the smaller half before). Spatial sizes must be constants; the
  * batch may vary. Each output element is written once, so the outer loop may run in parallel.
+ *
+ * <p>f32 convolutions with vectors available take the vector kernels of {@link ConvKernels} and
+ * {@link ConvGradKernels}; the gathers here, accumulating in double exactly as the interpreter
+ * does, serve the other element types.
  */
 final class WindowKernels {
     private final KernelContext cx;
+    private final int lanes;
 
-    WindowKernels(KernelContext cx) { this.cx = cx; }
+    WindowKernels(KernelContext cx, int vectorBits) {
+        this.cx = cx;
+        this.lanes = vectorBits / 32;
+    }
 
     /** One spatial axis: input size, output size, window size, stride, dilation, padding before. */
     record Axis(long in, long out, long size, long stride, long dilation, long padLow) {
@@ -39,14 +47,65 @@ final class WindowKernels {
     }
 
     Stmt conv(Node n, int out) {
+        return n.type().dtype() == DType.F32 && lanes >= 2 ? vectorConv(n, out) : gatherConv(n, out);
+    }
+
+    /**
+     * A convolution's buffers and sizes: x [B, H, W, C], k [KH, KW, C, O], y [B, OH, OW, O], or
+     * in a gradient kernel the gradients it reads or writes in their place (dx, dk, dy).
+     */
+    record Conv(int x, int k, int y, Expr batch, long channels, long outChannels, Axis h, Axis w) {}
+
+    /** The f32 vector kernels, on the same geometry as the gathers. */
+    private Stmt vectorConv(Node n, int out) {
+        var in = n.inputs();
+        var first = cx.node(in.get(0)).type().shape();
+        var second = cx.node(in.get(1)).type().shape();
+        var result = n.type().shape();
+        // the forward convolution's x, k and y, whichever of them this op reads or writes
+        var shapes = switch (n.op()) {
+            case Op.Conv2D c -> List.of(first, second, result);
+            case Op.Conv2DInputGrad c -> List.of(result, second, first);
+            case Op.Conv2DKernelGrad c -> List.of(first, result, second);
+            default -> throw new IllegalStateException(n.op().toString());
+        };
+        var x = shapes.get(0);
+        var k = shapes.get(1);
+        var y = shapes.get(2);
+        var win = switch (n.op()) {
+            case Op.Conv2D c -> c.window();
+            case Op.Conv2DInputGrad c -> c.window();
+            case Op.Conv2DKernelGrad c -> c.window();
+            default -> throw new IllegalStateException(n.op().toString());
+        };
+        int a = cx.buffer(in.get(0)), b = cx.buffer(in.get(1));
+        Expr batch = Ix.dim(x.get(0));
+        long channels = Ix.constant(x.get(3), "conv2d channels"), outChannels = Ix.constant(k.get(3), "conv2d channels");
+        Axis h = heightAxis(win, x, y, k), w = widthAxis(win, x, y, k);
+        return switch (n.op()) {
+            case Op.Conv2D c -> new ConvKernels(cx, lanes).conv2d(new Conv(a, b, out, batch, channels, outChannels, h, w));
+            case Op.Conv2DInputGrad c -> new ConvGradKernels(cx, lanes).inputGrad(new Conv(out, b, a, batch, channels, outChannels, h, w));
+            default -> new ConvGradKernels(cx, lanes).kernelGrad(new Conv(a, out, b, batch, channels, outChannels, h, w));
+        };
+    }
+
+    private static Axis heightAxis(Op.Window win, List<DimExpr> x, List<DimExpr> y, List<DimExpr> k) {
+        return Axis.of("conv2d height", x.get(1), y.get(1), Ix.constant(k.get(0), "kernel"), win.strideH(), win.dilationH(), win.same());
+    }
+
+    private static Axis widthAxis(Op.Window win, List<DimExpr> x, List<DimExpr> y, List<DimExpr> k) {
+        return Axis.of("conv2d width", x.get(2), y.get(2), Ix.constant(k.get(1), "kernel"), win.strideW(), win.dilationW(), win.same());
+    }
+
+    private Stmt gatherConv(Node n, int out) {
         var in = n.inputs();
         return switch (n.op()) {
             case Op.Conv2D c -> {
                 // y[b,oh,ow,o] = sum over kh, kw, c of x[b,ih,iw,c] * k[kh,kw,c,o]
                 var x = cx.node(in.get(0)).type().shape();
                 var k = cx.node(in.get(1)).type().shape();
-                var h = Axis.of("conv2d height", x.get(1), n.type().shape().get(1), Ix.constant(k.get(0), "kernel"), c.window().strideH(), c.window().dilationH(), c.window().same());
-                var w = Axis.of("conv2d width", x.get(2), n.type().shape().get(2), Ix.constant(k.get(1), "kernel"), c.window().strideW(), c.window().dilationW(), c.window().same());
+                var h = heightAxis(c.window(), x, n.type().shape(), k);
+                var w = widthAxis(c.window(), x, n.type().shape(), k);
                 long channels = Ix.constant(x.get(3), "conv2d channels");
                 yield sumOver(n, out, (idx, acc) -> taps(h, w, idx.get(1), idx.get(2), (ih, iw, kh, kw) -> {
                     String ci = cx.fresh("c");
@@ -60,8 +119,8 @@ final class WindowKernels {
                 var dy = cx.node(in.get(0)).type().shape();
                 var k = cx.node(in.get(1)).type().shape();
                 var x = n.type().shape();
-                var h = Axis.of("conv2d height", x.get(1), dy.get(1), Ix.constant(k.get(0), "kernel"), c.window().strideH(), c.window().dilationH(), c.window().same());
-                var w = Axis.of("conv2d width", x.get(2), dy.get(2), Ix.constant(k.get(1), "kernel"), c.window().strideW(), c.window().dilationW(), c.window().same());
+                var h = heightAxis(c.window(), x, dy, k);
+                var w = widthAxis(c.window(), x, dy, k);
                 long outChannels = Ix.constant(k.get(3), "conv2d channels");
                 yield sumOver(n, out, (idx, acc) -> reverseTaps(h, w, idx.get(1), idx.get(2), (oh, ow, kh, kw) -> {
                     String o = cx.fresh("o");
@@ -75,8 +134,8 @@ final class WindowKernels {
                 var x = cx.node(in.get(0)).type().shape();
                 var dy = cx.node(in.get(1)).type().shape();
                 var k = n.type().shape();
-                var h = Axis.of("conv2d height", x.get(1), dy.get(1), Ix.constant(k.get(0), "kernel"), c.window().strideH(), c.window().dilationH(), c.window().same());
-                var w = Axis.of("conv2d width", x.get(2), dy.get(2), Ix.constant(k.get(1), "kernel"), c.window().strideW(), c.window().dilationW(), c.window().same());
+                var h = heightAxis(c.window(), x, dy, k);
+                var w = widthAxis(c.window(), x, dy, k);
                 yield sumOver(n, out, (idx, acc) -> cx.nest(List.of(dy.get(0), dy.get(1), dy.get(2)), "p", Stmt.Schedule.SERIAL, p -> {
                     Expr ih = h.at(p.get(1), idx.get(0)), iw = w.at(p.get(2), idx.get(1));
                     return new Stmt.If(Ix.and(h.inside(ih), w.inside(iw)), accumulate(acc,
@@ -88,6 +147,33 @@ final class WindowKernels {
     }
 
     Stmt pool(Node n, int out) {
+        Stmt vector = n.type().dtype() == DType.F32 && lanes >= 2 ? vectorPool(n, out) : null;
+        return vector != null ? vector : gatherPool(n, out);
+    }
+
+    /** The f32 max-pool family as the vector kernels of {@link PoolKernels}, where they apply; null elsewhere. */
+    private Stmt vectorPool(Node n, int out) {
+        var in = n.inputs();
+        var x = (n.op() instanceof Op.MaxPoolGrad ? n : cx.node(in.get(0))).type().shape();
+        var y = (n.op() instanceof Op.MaxPoolGrad ? cx.node(in.get(1)) : n).type().shape();
+        Op.Pool pool = switch (n.op()) {
+            case Op.MaxPool p -> p.pool();
+            case Op.MaxPoolSelect p -> p.pool();
+            case Op.MaxPoolGrad p -> p.pool();
+            default -> null;
+        };
+        if (pool == null || x.get(3).constantValue().isEmpty()) return null;
+        var h = poolAxis(pool, x.get(1), y.get(1), true);
+        var w = poolAxis(pool, x.get(2), y.get(2), false);
+        if (!PoolKernels.supports(h, w)) return null;
+        var kernels = new PoolKernels(cx, lanes);
+        int a = cx.buffer(in.get(0)), b = in.size() > 1 ? cx.buffer(in.get(1)) : -1;
+        long channels = x.get(3).constantValue().getAsLong();
+        return n.op() instanceof Op.MaxPoolGrad ? kernels.maxPoolGrad(a, b, out, Ix.dim(x.get(0)), channels, h, w)
+                : kernels.maxPool(a, b, out, Ix.dim(x.get(0)), channels, h, w);
+    }
+
+    private Stmt gatherPool(Node n, int out) {
         var in = n.inputs();
         DType t = n.type().dtype();
         return switch (n.op()) {

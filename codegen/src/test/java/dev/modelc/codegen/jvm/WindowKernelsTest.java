@@ -1,0 +1,96 @@
+package dev.modelc.codegen.jvm;
+
+import dev.modelc.check.DType;
+import dev.modelc.check.DimExpr;
+import dev.modelc.fuse.Fusion;
+import dev.modelc.graph.Graph;
+import dev.modelc.graph.GraphBuilder;
+import dev.modelc.graph.Op;
+import dev.modelc.graph.Op.Pool;
+import dev.modelc.graph.Op.Role;
+import dev.modelc.graph.Op.Window;
+import dev.modelc.graph.TensorType;
+import dev.modelc.graph.TypeRules;
+import dev.modelc.loops.LoopLowering;
+import dev.modelc.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The f32 convolution and max-pool kernels of the Loop IR lowering (vector register tiles,
+ * hoisted tap ranges, scalar channel tails), compiled: bit for bit what the Loop IR evaluator
+ * computes, over strides, dilations, paddings and channel counts that reach every part of them.
+ */
+class WindowKernelsTest {
+    private static final DimExpr B = DimExpr.var("B");
+
+    record Case(String label, Graph graph) {
+        @Override
+        public String toString() { return label; }
+    }
+
+    static Stream<Case> cases() {
+        var out = new ArrayList<Case>();
+        var windows = List.of(new Window(1, 1, 1, 1, false), new Window(2, 2, 1, 1, true), new Window(1, 2, 2, 1, true));
+        long[][] channels = {{1, 32}, {3, 20}, {20, 64}, {32, 3}};
+        for (var win : windows) {
+            for (long[] c : channels) {
+                var x = f32(B, 7, 10, c[0]);
+                var k = f32(null, 3, 3, c[0], c[1]);
+                var y = TypeRules.conv(x, k, win);
+                String at = " x" + x.shape() + " k" + k.shape() + " " + win;
+                out.add(new Case("conv2d" + at, graph(new Op.Conv2D(win), y, x, k)));
+                out.add(new Case("conv2d_input_grad" + at, graph(new Op.Conv2DInputGrad(win), x, y, k)));
+                out.add(new Case("conv2d_kernel_grad" + at, graph(new Op.Conv2DKernelGrad(win), k, x, y)));
+            }
+        }
+        for (var pool : List.of(new Pool(2, 2, 2, 2, false), new Pool(3, 3, 2, 2, true))) {
+            for (long c : new long[] {3, 20}) {
+                var x = f32(B, 7, 8, c);
+                var y = TypeRules.pool(x, pool);
+                String at = " x" + x.shape() + " " + pool;
+                out.add(new Case("maxpool" + at, graph(new Op.MaxPool(pool), y, x)));
+                out.add(new Case("maxpool_select" + at, graph(new Op.MaxPoolSelect(pool), y, x, x)));
+                out.add(new Case("maxpool_grad" + at, graph(new Op.MaxPoolGrad(pool), x, x, y)));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void compiledAgreesWithTheEvaluator(Case c) {
+        var rnd = new Random(c.label().hashCode());
+        var inputs = new HashMap<String, Tensor>();
+        for (var n : c.graph().nodes()) {
+            if (!(n.op() instanceof Op.Input in)) continue;
+            long[] shape = n.type().shape().stream().mapToLong(d -> d.equals(B) ? 2 : d.constantValue().orElseThrow()).toArray();
+            float[] v = new float[(int) Tensor.elementCountOf(shape)];
+            // a few distinct values, so that pooling windows have ties
+            for (int i = 0; i < v.length; i++) v[i] = rnd.nextInt(3) == 0 ? rnd.nextInt(4) : (float) rnd.nextGaussian();
+            inputs.put(in.name(), Tensor.of(v, shape));
+        }
+        Agreement.assertAgrees(LoopLowering.lower(Fusion.fuse(c.graph())), inputs, Map.of("B", 2L));
+    }
+
+    /** {@code op} on inputs of the given types, giving {@code result}. */
+    private static Graph graph(Op op, TensorType result, TensorType... inputs) {
+        var b = new GraphBuilder();
+        var ids = new ArrayList<Integer>();
+        for (int i = 0; i < inputs.length; i++) ids.add(b.input(Role.INPUT, "in" + i, inputs[i]));
+        return b.build("window", List.of(new Graph.Result("y", b.emit(op, ids, result))));
+    }
+
+    private static TensorType f32(DimExpr batch, long... rest) {
+        var shape = new ArrayList<DimExpr>();
+        if (batch != null) shape.add(batch);
+        for (long d : rest) shape.add(DimExpr.constant(d));
+        return new TensorType(DType.F32, shape);
+    }
+}
