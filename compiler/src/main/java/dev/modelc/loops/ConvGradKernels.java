@@ -195,7 +195,8 @@ final class ConvGradKernels {
         int flipped = cx.scratch(DType.F32, List.of(DimExpr.constant(g.h().size()), DimExpr.constant(g.w().size()),
                 DimExpr.constant(o), DimExpr.constant(c)));
         var top = new LoopBuilder(cx);
-        top.loop("t", Ix.idx(0), Ix.idx(taps), 1, Stmt.Schedule.PARALLEL, (body, t) -> {
+        // serial: a copy of the kernel costs 1 / (B*H*W) of the convolution after it, less than waking threads
+        top.loop("t", Ix.idx(0), Ix.idx(taps), 1, (body, t) -> {
             // flipping both spatial axes reverses the flattened tap index
             Expr from = body.let("kt", Ix.mul(Ix.sub(Ix.idx(taps - 1), t), Ix.idx(c * o))), to = body.let("ft", Ix.mul(t, Ix.idx(o * c)));
             body.loop("c", Ix.idx(0), Ix.idx(c), 1, (cb, ci) -> cb.loop("o", Ix.idx(0), Ix.idx(o), 1, (ob, oi) ->
