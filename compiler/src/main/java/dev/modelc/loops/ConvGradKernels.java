@@ -3,10 +3,12 @@ package dev.modelc.loops;
 import static dev.modelc.loops.KernelContext.constant;
 
 import dev.modelc.check.DType;
+import dev.modelc.check.DimExpr;
 import dev.modelc.graph.Op.BinaryFn;
 import dev.modelc.loops.TapRanges.Range;
 import dev.modelc.loops.WindowKernels.Axis;
 import dev.modelc.loops.WindowKernels.Conv;
+import java.util.List;
 
 /**
  * The two f32 conv2d gradients as vector kernels, accumulating in f32 with fused multiply-adds
@@ -14,16 +16,17 @@ import dev.modelc.loops.WindowKernels.Conv;
  *
  * <p>Kernel gradient, {@code dk[kh,kw,c,o] = sum over b,oh,ow of x[b,ih,iw,c] * dy[b,oh,ow,o]}:
  * a matrix product whose reduction runs over every output position. Each parallel iteration owns
- * {@value #KERNEL_ROWS} input channels of one tap, held as matmul's register tile
- * ({@value #KERNEL_ROWS} broadcast x elements times 2 vectors of dy). It walks the batch one
- * image at a time, adding each image's sums into its slice of dk, so that the image's x and dy
- * stay in cache while every channel tile passes over them.
+ * some blocks of {@value #KERNEL_ROWS} input channels of one tap, each held in turn as matmul's
+ * register tile ({@value #KERNEL_ROWS} broadcast x elements times 2 vectors of dy). It walks the
+ * batch one image at a time, adding each image's sums into its slice of dk, so that the image's
+ * x and dy stay in cache while every channel tile passes over them.
  *
  * <p>Input gradient, {@code dx[b,ih,iw,c] = sum over taps reaching (ih, iw) and o of
- * dy[b,oh,ow,o] * k[kh,kw,c,o]}: a dot product over o per element (o is contiguous in both dy
- * and k), vectorised over o for {@value #INPUT_ROWS} channels at a time so that each dy vector is
- * loaded once for all of them, with the lanes summed at the end. One parallel iteration is one
- * input row (b, ih).
+ * dy[b,oh,ow,o] * k[kh,kw,c,o]}. With stride 1 that is a convolution of dy by the flipped kernel,
+ * computed by {@link ConvKernels}. Otherwise a dot product over o per element (o is contiguous in
+ * both dy and k), vectorised over o for {@value #INPUT_ROWS} channels at a time so that each dy
+ * vector is loaded once for all of them, with the lanes summed at the end; one parallel iteration
+ * is one input row (b, ih).
  */
 final class ConvGradKernels {
     /** Input channels per register tile of the kernel gradient (with 2 vectors of output channels). */
@@ -150,6 +153,7 @@ final class ConvGradKernels {
 
     /** dx (in {@code g.x()}) from dy (in {@code g.y()}) and k. */
     Stmt inputGrad(Conv g) {
+        if (g.h().stride() == 1 && g.w().stride() == 1) return asConvolution(g);
         Axis h = g.h(), w = g.w();
         long channels = g.channels();
         var top = new LoopBuilder(cx);
@@ -176,6 +180,35 @@ final class ConvGradKernels {
             Expr dxAt = pb.let("xb", Ix.mul(Ix.add(Ix.mul(r, Ix.idx(w.in())), iw), Ix.idx(g.channels())));
             inputChannels(pb, g, row, kw, tw0, dxAt, c0, rows);
         });
+    }
+
+    /**
+     * With stride 1 the input gradient is itself a convolution: of dy, by the kernel flipped in
+     * both spatial axes with its channel axes swapped ({@code kf[j, l, o, c] = k[KH-1-j, KW-1-l, c, o]}),
+     * over an axis where tap j of position i reads {@code dy[i - ((KH-1)*d - p) + j*d]}, which is
+     * {@code dy[i + p - (KH-1-j)*d]}. The flipped kernel goes into a scratch buffer (the kernel's
+     * size, cheap to fill); then {@link ConvKernels} computes dx with its register tiles, without
+     * the lane sums of the dot products.
+     */
+    private Stmt asConvolution(Conv g) {
+        long taps = g.h().size() * g.w().size(), c = g.channels(), o = g.outChannels();
+        int flipped = cx.scratch(DType.F32, List.of(DimExpr.constant(g.h().size()), DimExpr.constant(g.w().size()),
+                DimExpr.constant(o), DimExpr.constant(c)));
+        var top = new LoopBuilder(cx);
+        // serial: a copy of the kernel costs 1 / (B*H*W) of the convolution after it, less than waking threads
+        top.loop("t", Ix.idx(0), Ix.idx(taps), 1, (body, t) -> {
+            // flipping both spatial axes reverses the flattened tap index
+            Expr from = body.let("kt", Ix.mul(Ix.sub(Ix.idx(taps - 1), t), Ix.idx(c * o))), to = body.let("ft", Ix.mul(t, Ix.idx(o * c)));
+            body.loop("c", Ix.idx(0), Ix.idx(c), 1, (cb, ci) -> cb.loop("o", Ix.idx(0), Ix.idx(o), 1, (ob, oi) ->
+                    ob.store(flipped, Ix.add(to, Ix.add(Ix.mul(oi, Ix.idx(c)), ci)), new Expr.Load(g.k(), Ix.add(from, Ix.add(Ix.mul(ci, Ix.idx(o)), oi)), F32))));
+        });
+        top.add(new ConvKernels(cx, lanes).conv2d(new Conv(g.y(), flipped, g.x(), g.batch(), o, c, reversed(g.h()), reversed(g.w()))));
+        return top.build();
+    }
+
+    /** A stride-1 axis seen from the output side: dy's positions as the input, padded by {@code (size-1)*dilation - padLow}. */
+    private static Axis reversed(Axis a) {
+        return new Axis(a.out(), a.in(), a.size(), 1, a.dilation(), (a.size() - 1) * a.dilation() - a.padLow());
     }
 
     /** One input row: the kernel rows that reach it, {@code ih + padLow}, and dy's image base. */

@@ -17,12 +17,16 @@ final class KernelContext {
     final FusedGraph fused;
     final Map<Integer, Node> byId;
     private final Map<Integer, Integer> bufferOfStorage;
+    private final List<LoopProgram.Buffer> buffers;
+    private final List<Integer> scratch = new ArrayList<>();
     private int fresh;
 
-    KernelContext(FusedGraph fused, Map<Integer, Integer> bufferOfStorage) {
+    /** {@code buffers}: the program's, to which {@link #scratch} appends. */
+    KernelContext(FusedGraph fused, Map<Integer, Integer> bufferOfStorage, List<LoopProgram.Buffer> buffers) {
         this.fused = fused;
         this.byId = fused.graph().byId();
         this.bufferOfStorage = bufferOfStorage;
+        this.buffers = buffers;
     }
 
     Node node(int id) { return byId.get(id); }
@@ -36,7 +40,25 @@ final class KernelContext {
     /** A name not used before in this kernel, e.g. {@code i3}. */
     String fresh(String prefix) { return prefix + fresh++; }
 
-    void startKernel() { fresh = 0; }
+    void startKernel() {
+        fresh = 0;
+        scratch.clear();
+    }
+
+    /**
+     * A new temporary buffer for the current kernel's own use (e.g. a kernel rearranged for a
+     * faster loop), in a slot of its own, since nothing tells here which slots are free.
+     */
+    int scratch(DType dtype, List<DimExpr> shape) {
+        int slot = buffers.stream().mapToInt(LoopProgram.Buffer::slot).max().orElse(-1) + 1;
+        int id = buffers.size();
+        buffers.add(new LoopProgram.Buffer(id, "scratch" + id, dtype, shape, LoopProgram.Kind.TEMP, slot));
+        scratch.add(id);
+        return id;
+    }
+
+    /** The scratch buffers of the current kernel. */
+    List<Integer> scratchBuffers() { return List.copyOf(scratch); }
 
     /** Loops over {@code shape} (outermost first), the innermost running {@code body(index)}. */
     Stmt nest(List<DimExpr> shape, String prefix, Stmt.Schedule outer, Function<List<Expr>, Stmt> body) {

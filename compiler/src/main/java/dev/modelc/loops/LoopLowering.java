@@ -15,7 +15,9 @@ import java.util.TreeSet;
 /**
  * Fused graph → Loop IR: a buffer for every input and every kernel result (temporaries in the
  * plan's slots), and per kernel the loop nest of its kind, with the inlined pointwise nodes
- * recomputed from the loop indices.
+ * recomputed from the loop indices. A kernel may also ask for scratch buffers of its own
+ * ({@link KernelContext#scratch}), which come after the others and count among its reads and
+ * writes.
  */
 public final class LoopLowering {
     private LoopLowering() {}
@@ -44,7 +46,7 @@ public final class LoopLowering {
             buffers.add(new LoopProgram.Buffer(buffers.size(), "t" + n.id(), n.type().dtype(), n.type().shape(), LoopProgram.Kind.TEMP,
                     fused.slots().get(n.id())));
         }
-        var cx = new KernelContext(fused, bufferOf);
+        var cx = new KernelContext(fused, bufferOf, buffers);
         var pointwise = new Pointwise(cx);
         var reductions = new ReductionKernels(cx, pointwise);
         var matmul = new MatMulKernels(cx, vectorBits);
@@ -63,8 +65,12 @@ public final class LoopLowering {
                 case CONV -> windows.conv(n, out);
                 case POOL -> windows.pool(n, out);
             };
+            var reads = new ArrayList<>(reads(cx, k, n));
+            var writes = new ArrayList<>(List.of(out));
+            reads.addAll(cx.scratchBuffers());
+            writes.addAll(cx.scratchBuffers());
             kernels.add(new LoopProgram.Kernel("k" + kernels.size() + "_" + k.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    body, reads(cx, k, n), List.of(out)));
+                    body, reads, writes));
         }
         var results = new LinkedHashMap<String, Integer>();
         for (var r : g.results()) results.put(r.name(), bufferOf.get(fused.storage(r.value())));

@@ -20,8 +20,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * One-op f32 graphs over a batch dimension B, lowered to Loop IR and checked against the
- * interpreter by {@link LoopAgreement} at the golden tests' f32 tolerance, with a check that the
- * lowering took an f32 kernel (the gathers accumulate in f64).
+ * interpreter by {@link LoopAgreement}, with a check that the lowering took an f32 kernel (the
+ * gathers accumulate in f64).
  */
 final class F32Agreement {
     private F32Agreement() {}
@@ -37,8 +37,11 @@ final class F32Agreement {
         return new TensorType(DType.F32, shape);
     }
 
-    /** Result {@code result} of {@code b}'s graph, on inputs {@code inputs} drawn by {@code draw} from a seed made of {@code label}. */
-    static void check(GraphBuilder b, int result, String label, ToDoubleFunction<Random> draw, int... inputs) {
+    /**
+     * Result {@code result} of {@code b}'s graph, on inputs {@code inputs} drawn by {@code draw}
+     * from a seed made of {@code label}, within {@code absTol + 1e-4 * |expected|}.
+     */
+    static void check(GraphBuilder b, int result, String label, ToDoubleFunction<Random> draw, double absTol, int... inputs) {
         Graph g = b.build("op", List.of(new Graph.Result("y", result)));
         String loops = LoopPrinter.print(LoopLowering.lower(Fusion.fuse(g)));
         assertFalse(loops.contains("f64"), "the f32 kernel is used, not the double gather:\n" + loops);
@@ -51,6 +54,6 @@ final class F32Agreement {
             for (int i = 0; i < v.length; i++) v[i] = (float) draw.applyAsDouble(rnd);
             feeds.put(((Op.Input) n.op()).name(), Tensor.of(v, shape));
         }
-        LoopAgreement.check(g, Map.copyOf(feeds), 1e-4, 1e-5);
+        LoopAgreement.check(g, Map.copyOf(feeds), 1e-4, absTol);
     }
 }
