@@ -34,6 +34,7 @@ final class ReductionKernels {
         var xShape = cx.node(x).type().shape();
         DType t = n.type().dtype();
         DType acc = KernelContext.accumulator(t);
+        if (acc == DType.F64 && keepsOnlyTheLastAxis(r.axes(), xShape.size())) return columnSums(n, r, out);
         return cx.nest(n.type().shape(), "o", Stmt.Schedule.PARALLEL, kept -> {
             String a = cx.fresh("acc");
             var av = new Expr.Var(a, LType.scalar(acc));
@@ -41,6 +42,46 @@ final class ReductionKernels {
             return block(new Stmt.Declare(a, LType.scalar(acc), constant(acc, identity(r.fn(), t))), loop,
                     new Stmt.Store(out, Ix.linear(kept, n.type().shape()), cast(av, t)));
         });
+    }
+
+    /** Columns per parallel piece of {@link #columnSums}: a few cache lines of double accumulators. */
+    private static final long COLUMNS = 64;
+
+    /** Reduces every axis but the last (a bias gradient: [B, 256] to [256], [B, H, W, C] to [C]). */
+    private static boolean keepsOnlyTheLastAxis(List<Integer> axes, int rank) {
+        if (rank < 2 || axes.size() != rank - 1) return false;
+        for (int i = 0; i < rank - 1; i++) if (!axes.contains(i)) return false;
+        return true;
+    }
+
+    /**
+     * A reduction over every axis but the last, row by row: a strip of columns keeps its double
+     * accumulators in a scratch buffer and each row adds its contiguous stretch to them, where the
+     * general form would walk each column down the rows with a stride. Each column still sums its
+     * elements in C order, so the result is the same to the bit.
+     */
+    private Stmt columnSums(Node n, Op.Reduce r, int out) {
+        int x = n.inputs().get(0);
+        var xShape = cx.node(x).type().shape();
+        DType t = n.type().dtype();
+        Expr cols = Ix.dim(xShape.get(xShape.size() - 1));
+        int sums = cx.scratch(DType.F64, n.type().shape());
+        String ob = cx.fresh("o");
+        var obv = new Expr.Var(ob, LType.INDEX);
+        Expr hi = Ix.min(Ix.add(obv, Ix.idx(COLUMNS)), cols);
+        java.util.function.Function<java.util.function.Function<Expr, Stmt>, Stmt> strip = body -> {
+            String o = cx.fresh("o");
+            return new Stmt.Loop(o, obv, hi, 1, Stmt.Schedule.SERIAL, body.apply(new Expr.Var(o, LType.INDEX)));
+        };
+        var sumAt = (java.util.function.Function<Expr, Expr>) o -> new Expr.Load(sums, o, LType.scalar(DType.F64));
+        Stmt init = strip.apply(o -> new Stmt.Store(sums, o, constant(DType.F64, identity(r.fn(), t))));
+        Stmt rows = cx.nest(xShape.subList(0, xShape.size() - 1), "r", Stmt.Schedule.SERIAL, row -> strip.apply(o -> {
+            var full = new ArrayList<>(row);
+            full.add(o);
+            return new Stmt.Store(sums, o, combine(r.fn(), DType.F64, sumAt.apply(o), cast(pw.value(x, full), DType.F64)));
+        }));
+        Stmt finish = strip.apply(o -> new Stmt.Store(out, o, cast(sumAt.apply(o), t)));
+        return new Stmt.Loop(ob, Ix.idx(0), cols, COLUMNS, Stmt.Schedule.PARALLEL, block(init, rows, finish));
     }
 
     /** The first index of the maximum (minimum) along the axis; a NaN beats every number and the first NaN wins. */
