@@ -195,8 +195,6 @@ public final class CompiledModel {
 
     Map<String, Tensor> mutableParams() { return params; }
 
-    boolean isTrainable(String name) { return paramMembers.get(name).kind() == Kind.PARAM; }
-
     // ----
 
     private Graph graph(String entry) {
