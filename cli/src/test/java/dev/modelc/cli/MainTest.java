@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +19,66 @@ class MainTest {
         for (String command : new String[] {"check", "ir", "run", "train", "eval", "compile", "test", "bench"}) {
             assertTrue(run.out().contains("  " + command + " "), () -> command + " missing from:\n" + run.out());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"check", "ir", "run", "train", "eval", "compile", "test", "bench"})
+    void everyCommandHasHelp(String command) {
+        var run = CliRun.of(command, "--help");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("Usage: modelc " + command + " "), run.out());
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void versionNamesTheProject() {
+        var run = CliRun.of("--version");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("modelc "), run.out());
+    }
+
+    @Test
+    void unknownOptionIsABadCommandLine() {
+        var run = CliRun.of("check", "--frobnicate", "x.model");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("modelc: Unknown option: '--frobnicate'"), run.err());
+        assertTrue(run.err().contains("Try 'modelc check --help'."), run.err());
+    }
+
+    @Test
+    void unknownCommandIsABadCommandLine() {
+        assertEquals(2, CliRun.of("frobnicate").exitCode());
+        assertEquals(2, CliRun.of().exitCode());
+    }
+
+    @Test
+    void unknownStageIsABadCommandLineListingTheStages() {
+        var run = CliRun.of("ir", "x.model", "--stage", "bogus");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("'bogus' is not one of: ast, typed, graph, grad, opt, fused, loops, jvm, llvm, ptx"),
+                run.err());
+    }
+
+    @Test
+    void missingRequiredOptionIsABadCommandLine() {
+        assertEquals(2, CliRun.of("ir", "x.model").exitCode());
+        assertEquals(2, CliRun.of("run", "x.model", "--entry", "logits").exitCode());
+        assertEquals(2, CliRun.of("bench", "x.model", "--entry", "logits", "--train").exitCode());
+    }
+
+    @Test
+    void stageNotBuiltYetIsAUserError() {
+        var run = CliRun.of("ir", "x.model", "--stage", "ptx");
+        assertEquals(1, run.exitCode());
+        assertEquals("modelc: stage 'ptx' is not available yet in this build\n", run.err());
+    }
+
+    @Test
+    void aBackendNotBuiltYetIsAUserError() {
+        var run = CliRun.of("train", "../examples/mnist_mlp.model", "--epochs", "2", "--lr", "0.01", "--backend", "llvm");
+        assertEquals(1, run.exitCode());
+        assertEquals("modelc: the llvm backend is not available yet in this build; use --backend jvm or interp\n", run.err());
+        assertEquals("", run.out());
     }
 
     @Test
