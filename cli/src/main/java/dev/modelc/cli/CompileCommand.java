@@ -40,14 +40,7 @@ final class CompileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (target != CompileTarget.JVM) throw new UserError("--target " + target + " is not available yet in this build; --target jvm is");
-        var err = spec.commandLine().getErr();
-        var compilation = Frontend.create().compile(file).lower();
-        String diagnostics = compilation.renderDiagnostics();
-        if (!diagnostics.isEmpty()) {
-            err.print(diagnostics);
-            err.flush();
-        }
-        if (compilation.hasErrors()) throw UserError.reported();
+        var compilation = ModelLoading.lowered(Frontend.create(), file, spec.commandLine().getErr());
         var models = compilation.typedProgram().orElseThrow().models();
         if (models.size() != 1) throw new UserError(file + " defines " + models.size() + " models; compile takes a file with one");
         var model = models.get(0);

@@ -23,6 +23,16 @@ final class ModelLoading {
     }
 
     static CompiledModel compile(Frontend frontend, Path file, Backend backend, PrintWriter err) {
+        var compilation = lowered(frontend, file, err);
+        try {
+            return ModelCompiler.compile(compilation, backend, null);
+        } catch (dev.modelc.api.CompileException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs the front end and lowering on {@code file}, printing its diagnostics once; errors end the command. */
+    static dev.modelc.Compilation lowered(Frontend frontend, Path file, PrintWriter err) {
         var compilation = frontend.compile(file).lower();
         String diagnostics = compilation.renderDiagnostics();
         if (!diagnostics.isEmpty()) {
@@ -30,11 +40,7 @@ final class ModelLoading {
             err.flush();
         }
         if (compilation.hasErrors()) throw UserError.reported();
-        try {
-            return ModelCompiler.compile(compilation, backend, null);
-        } catch (dev.modelc.api.CompileException e) {
-            throw new UserError(file + ": " + e.getMessage());
-        }
+        return compilation;
     }
 
     /** The backend asked for, or the fastest one this build has when none was named. */

@@ -44,7 +44,8 @@ public final class LoopAgreement {
 
     private static void fail(String message) { throw new AssertionError(message); }
 
-    static double[] doubles(Tensor t) {
+    /** Every element of {@code t} as a double (bools as 0 and 1), in C order. */
+    public static double[] doubles(Tensor t) {
         if (t.dtype() == DType.F64) return t.toDoubleArray();
         if (t.dtype() == DType.F32) {
             var f = t.toFloatArray();

@@ -2,7 +2,6 @@ package dev.modelc.tests;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.modelc.Frontend;
 import dev.modelc.loops.LoopAgreement;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,20 +25,12 @@ class LoopLoweringExamplesTest {
     Stream<DynamicTest> examples() throws IOException {
         try (var list = Files.list(EXAMPLES)) {
             return list.filter(p -> p.toString().endsWith(".model") && !p.toString().contains("cnn")).sorted().toList().stream().flatMap(file -> {
-                var c = compile(file);
+                var c = SimplifiedEquivalenceTest.compile(file);
                 assertFalse(c.hasErrors(), c.renderDiagnostics());
                 String name = file.getFileName().toString().replaceFirst("\\.model$", "");
                 return c.simplified().get(0).entries().stream().map(g -> DynamicTest.dynamicTest(name + " " + g.name(),
                         () -> LoopAgreement.check(g, SimplifiedEquivalenceTest.randomInputs(g, new Random(g.name().hashCode())), 1e-4, 1e-5)));
             });
-        }
-    }
-
-    private static dev.modelc.Compilation compile(Path file) {
-        try {
-            return Frontend.create().compileString("examples/" + file.getFileName(), Files.readString(file), file.getParent()).lower();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -52,8 +52,8 @@ class SimplifiedEquivalenceTest {
         for (var e : expected.entrySet()) {
             var a = actual.get(e.getKey());
             assertEquals(e.getValue().dtype(), a.dtype(), e.getKey());
-            double[] x = toDoubles(e.getValue());
-            double[] y = toDoubles(a);
+            double[] x = dev.modelc.loops.LoopAgreement.doubles(e.getValue());
+            double[] y = dev.modelc.loops.LoopAgreement.doubles(a);
             for (int i = 0; i < x.length; i++) {
                 double tol = 1e-6 * Math.max(1, Math.abs(x[i]));
                 assertTrue(Math.abs(x[i] - y[i]) <= tol || Double.compare(x[i], y[i]) == 0,
@@ -92,18 +92,9 @@ class SimplifiedEquivalenceTest {
         return inputs;
     }
 
-    private static double[] toDoubles(Tensor t) {
-        return switch (t.dtype()) {
-            case F32 -> { var f = t.toFloatArray(); var d = new double[f.length]; for (int i = 0; i < f.length; i++) d[i] = f[i]; yield d; }
-            case F64 -> t.toDoubleArray();
-            case I32 -> java.util.Arrays.stream(t.toIntArray()).asDoubleStream().toArray();
-            case I64 -> java.util.Arrays.stream(t.toLongArray()).asDoubleStream().toArray();
-            case BOOL -> { var b = t.toBooleanArray(); var d = new double[b.length]; for (int i = 0; i < b.length; i++) d[i] = b[i] ? 1 : 0; yield d; }
-            default -> throw new IllegalStateException("unexpected " + t.dtype());
-        };
-    }
 
-    private static dev.modelc.Compilation compile(Path file) {
+    /** An example file compiled and lowered, with its imports resolved beside it. */
+    static dev.modelc.Compilation compile(Path file) {
         try {
             return Frontend.create().compileString("examples/" + file.getFileName(), Files.readString(file), file.getParent()).lower();
         } catch (IOException e) {
