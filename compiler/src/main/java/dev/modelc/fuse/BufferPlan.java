@@ -19,9 +19,9 @@ import java.util.Set;
 final class BufferPlan {
     private BufferPlan() {}
 
-    /** node → slot for every materialized non-input node. */
+    /** node → slot for every materialized non-input node that is not written over an input ({@code inPlace}). */
     static Map<Integer, Integer> slots(Graph g, List<Kernel> kernels, Set<Integer> materialized,
-                                       Map<Integer, Integer> aliases, Set<Integer> results) {
+                                       Map<Integer, Integer> aliases, Set<Integer> results, Set<Integer> inPlace) {
         var byId = g.byId();
         Map<Integer, Integer> position = new HashMap<>();
         for (int k = 0; k < kernels.size(); k++) position.put(kernels.get(k).root(), k);
@@ -43,7 +43,7 @@ final class BufferPlan {
         List<Integer> slotFreeAfter = new ArrayList<>(); // the last kernel reading the slot's current tenant
         for (int k = 0; k < kernels.size(); k++) {
             int node = kernels.get(k).root();
-            if (byId.get(node).op() instanceof Op.Input) continue;
+            if (byId.get(node).op() instanceof Op.Input || inPlace.contains(node)) continue;
             DType t = byId.get(node).type().dtype();
             int end = lastRead.getOrDefault(node, k);
             int chosen = -1;

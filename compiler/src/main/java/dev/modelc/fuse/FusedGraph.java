@@ -10,15 +10,18 @@ import java.util.Set;
  * kernel whose result goes to a buffer), an alias (a reshape reading its operand's buffer as
  * is), or inlined (a pointwise node recomputed, from its index, inside each kernel that uses it).
  * Kernels run in the graph's order. {@code slots} is the buffer plan: materialized temporaries
- * with disjoint lifetimes (by kernel position) share a slot.
+ * with disjoint lifetimes (by kernel position) share a slot. {@code inPlace} maps a kernel's
+ * root to the input whose buffer it overwrites instead of taking a slot (the new value of a
+ * param or of optimiser state; see {@link InPlace}).
  */
 public record FusedGraph(Graph graph, List<Kernel> kernels, Set<Integer> materialized, Map<Integer, Integer> aliases,
-                         Map<Integer, Integer> slots) {
+                         Map<Integer, Integer> slots, Map<Integer, Integer> inPlace) {
     public FusedGraph {
         kernels = List.copyOf(kernels);
         materialized = Set.copyOf(materialized);
         aliases = Map.copyOf(aliases);
         slots = Map.copyOf(slots);
+        inPlace = Map.copyOf(inPlace);
     }
 
     /** A kernel: the node it computes, the kind of loop nest, and the pointwise nodes inlined into it. */

@@ -22,7 +22,7 @@ public final class FusedPrinter {
         for (int k = 0; k < f.kernels().size(); k++) {
             var kernel = f.kernels().get(k);
             sb.append("  kernel k").append(k).append(' ').append(kernel.kind().name().toLowerCase(Locale.ROOT))
-                    .append(" -> slot ").append(f.slots().get(kernel.root())).append('\n');
+                    .append(" -> ").append(destination(f, kernel.root())).append('\n');
             for (int in : kernel.inlined()) sb.append("    inline ").append(GraphPrinter.line(byId.get(in))).append('\n');
             sb.append("    store  ").append(GraphPrinter.line(byId.get(kernel.root()))).append('\n');
         }
@@ -31,8 +31,15 @@ public final class FusedPrinter {
         long slots = f.slots().values().stream().distinct().count();
         sb.append("  // ").append(f.kernels().size()).append(" kernels, ").append(slots).append(" slots for ")
                 .append(f.slots().size()).append(" temporaries\n");
+        if (!f.inPlace().isEmpty()) sb.append("  // ").append(f.inPlace().size()).append(" results written over their inputs\n");
         sb.append("  return ").append(g.results().stream().map(r -> r.name() + " = %" + r.value()).collect(Collectors.joining(", ")))
                 .append("\n}\n");
         return sb.toString();
+    }
+
+    private static String destination(FusedGraph f, int root) {
+        Integer input = f.inPlace().get(root);
+        if (input == null) return "slot " + f.slots().get(root);
+        return "in place of " + ((Op.Input) f.graph().node(input).op()).name();
     }
 }

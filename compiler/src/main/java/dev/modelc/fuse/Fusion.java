@@ -65,11 +65,12 @@ public final class Fusion {
             collectInlined(n, byId, materialized, aliases, inlined, new HashSet<>());
             kernels.add(new Kernel(n.id(), kind(n.op()), inlined));
         }
-        var slots = BufferPlan.slots(g, kernels, materialized, aliases, results);
-        return new FusedGraph(g, kernels, materialized, aliases, slots);
+        var inPlace = InPlace.plan(g, kernels, aliases);
+        var slots = BufferPlan.slots(g, kernels, materialized, aliases, results, inPlace.keySet());
+        return new FusedGraph(g, kernels, materialized, aliases, slots, inPlace);
     }
 
-    private static int storageOf(int node, Map<Integer, Integer> aliases) {
+    static int storageOf(int node, Map<Integer, Integer> aliases) {
         Integer a = aliases.get(node);
         return a == null ? node : storageOf(a, aliases);
     }

@@ -42,6 +42,11 @@ public final class LoopLowering {
         }
         for (var k : fused.kernels()) {
             var n = g.node(k.root());
+            Integer over = fused.inPlace().get(n.id());
+            if (over != null) {
+                bufferOf.put(n.id(), bufferOf.get(over));
+                continue;
+            }
             bufferOf.put(n.id(), buffers.size());
             buffers.add(new LoopProgram.Buffer(buffers.size(), "t" + n.id(), n.type().dtype(), n.type().shape(), LoopProgram.Kind.TEMP,
                     fused.slots().get(n.id())));

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * One entry of a model as kernels over buffers: the contract between the compiler and every
  * backend. Buffers hold {@code elements} values of {@code dtype} in C order; an input buffer is
- * bound to the entry's input of that name, a result buffer is read out under its result names,
+ * bound to the entry's input of that name (and is overwritten when it is also the buffer of the
+ * result of that name: a training step's new params and optimiser state), a result buffer is read
+ * out under its result names,
  * and a temporary lives in a {@code slot} that temporaries with disjoint lifetimes share.
  * Kernels run in order.
  */
