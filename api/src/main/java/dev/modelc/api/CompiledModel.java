@@ -37,6 +37,8 @@ public final class CompiledModel {
     private final Map<String, TensorSpec> paramSpecs = new LinkedHashMap<>();
     private final Map<String, TypedModel.Member> paramMembers = new HashMap<>();
     private final Map<String, Tensor> params = new LinkedHashMap<>();
+    /** The trainer holding the params (possibly newer than {@code params}), or null. */
+    private TrainStep holder;
 
     CompiledModel(TypedModel model, GraphModule graphs, Backend backend) {
         this.model = model;
@@ -99,6 +101,8 @@ public final class CompiledModel {
      * depend only on the seed and each tensor's name, type and initialiser.
      */
     public CompiledModel initParams(long seed) {
+        current();
+        holder = null; // the next step of any trainer starts from these values
         for (var spec : paramSpecs.values()) {
             var m = paramMembers.get(spec.name());
             if (m.init() == null) continue;
@@ -142,14 +146,14 @@ public final class CompiledModel {
     public void saveParams(Path file) {
         requireParams();
         try {
-            SafeTensors.write(file, params, Map.of("modelc.model", name()));
+            SafeTensors.write(file, current(), Map.of("modelc.model", name()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** The current params and consts by name (a read-only view; training updates it). */
-    public Map<String, Tensor> paramValues() { return Collections.unmodifiableMap(params); }
+    public Map<String, Tensor> paramValues() { return Collections.unmodifiableMap(current()); }
 
     /** Replaces one param or const; its type must be as declared. */
     public CompiledModel setParam(String name, Tensor value) {
@@ -168,7 +172,7 @@ public final class CompiledModel {
         graph(entry);
         requireParams();
         var all = new HashMap<String, Tensor>(inputs);
-        all.putAll(params);
+        all.putAll(current());
         return executable(entry).run(all).get(entry);
     }
 
@@ -188,12 +192,27 @@ public final class CompiledModel {
                 state.put(in.name(), Tensor.zeros(s.dtype(), s.fixedShape()));
             }
         }
-        return new TrainStep(this, executable(Lowering.TRAIN_STEP), state, seed);
+        var held = new LinkedHashMap<String, Tensor>(current());
+        held.putAll(state);
+        var trainer = new TrainStep(this, Executables.step(step, backend, held), state, seed);
+        holder = trainer;
+        return trainer;
     }
 
     // ---- for TrainStep ----
 
-    Map<String, Tensor> mutableParams() { return params; }
+    /** Makes {@code trainer} the holder of the params, handing it the newest values. */
+    void attach(TrainStep trainer) {
+        if (holder == trainer) return;
+        trainer.pushParams(current());
+        holder = trainer;
+    }
+
+    /** The params, with the holding trainer's updates pulled in. */
+    private Map<String, Tensor> current() {
+        if (holder != null) holder.pullParams(params);
+        return params;
+    }
 
     // ----
 
@@ -222,6 +241,8 @@ public final class CompiledModel {
             throw new ModelException(name + " is declared " + spec.typeText() + " but " + source + " has "
                     + TensorSpec.typeText(value.dtype(), value.shape()));
         }
+        current();
+        holder = null; // the next step of any trainer starts from this value
         params.put(name, value);
     }
 

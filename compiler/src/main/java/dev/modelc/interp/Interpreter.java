@@ -79,6 +79,15 @@ public final class Interpreter {
         return InputBinder.dims(liveNodes(g).stream().filter(n -> n.op() instanceof Input).toList(), inputs);
     }
 
+    /**
+     * {@link #bindInputs} for repeated calls on the inputs named in {@code names} only (the
+     * others must have fixed shapes and are the caller's to check): the graph is looked at once.
+     */
+    public static java.util.function.Function<Map<String, Tensor>, Map<String, Long>> inputBinder(Graph g, Set<String> names) {
+        var nodes = liveNodes(g).stream().filter(n -> n.op() instanceof Input in && names.contains(in.name())).toList();
+        return inputs -> InputBinder.dims(nodes, inputs);
+    }
+
     /** The nodes the results depend on, in definition order. */
     private static List<Node> liveNodes(Graph g) {
         Map<Integer, Node> byId = g.byId();

@@ -34,7 +34,14 @@ public final class JvmCompiler {
         try {
             MethodHandles.Lookup lookup = Generated.LOOKUP.defineHiddenClass(bytes, true);
             var constructor = lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class));
-            return new JvmProgram(p, bytes, (CompiledProgram) constructor.invoke());
+            java.util.function.Supplier<CompiledProgram> instances = () -> {
+                try {
+                    return (CompiledProgram) constructor.invoke();
+                } catch (Throwable t) {
+                    throw new IllegalStateException("could not instantiate the class generated for " + p.entry(), t);
+                }
+            };
+            return new JvmProgram(p, bytes, instances);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -4,6 +4,7 @@ import dev.modelc.loops.LoopProgram;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.jvm.CompiledProgram;
 import dev.modelc.runtime.jvm.ProgramRunner;
+import dev.modelc.runtime.jvm.ResidentRunner;
 import java.util.Map;
 
 /**
@@ -16,12 +17,23 @@ import java.util.Map;
 public final class JvmProgram {
     private final LoopProgram program;
     private final byte[] classBytes;
+    private final java.util.function.Supplier<CompiledProgram> instances;
     private final ProgramRunner runner;
 
-    JvmProgram(LoopProgram program, byte[] classBytes, CompiledProgram compiled) {
+    JvmProgram(LoopProgram program, byte[] classBytes, java.util.function.Supplier<CompiledProgram> instances) {
         this.program = program;
         this.classBytes = classBytes;
-        this.runner = new ProgramRunner(JvmCompiler.layout(program), compiled);
+        this.instances = instances;
+        this.runner = new ProgramRunner(JvmCompiler.layout(program), instances.get());
+    }
+
+    /**
+     * A runner over a new instance of the class that keeps the inputs named in {@code resident}
+     * in its own arrays between runs (a training step's params and optimiser state); independent
+     * of {@link #run}.
+     */
+    public ResidentRunner resident(java.util.Collection<String> resident) {
+        return new ResidentRunner(runner.layout(), instances.get(), resident);
     }
 
     /**

@@ -39,7 +39,13 @@ public final class ProgramStorage {
     public Object[] arrays() { return arrays; }
 
     /** @throws IllegalArgumentException if a buffer's size does not fit an int index */
-    public static ProgramStorage allocate(ProgramLayout p, int[] dims) {
+    public static ProgramStorage allocate(ProgramLayout p, int[] dims) { return allocate(p, dims, Map.of()); }
+
+    /**
+     * As {@link #allocate(ProgramLayout, int[])}, but input buffers named in {@code given} (by
+     * buffer id) use the given arrays, which must be of the buffer's type and length.
+     */
+    public static ProgramStorage allocate(ProgramLayout p, int[] dims, Map<Integer, Object> given) {
         var env = new HashMap<String, Long>();
         for (int i = 0; i < dims.length; i++) env.put(p.dims().get(i), (long) dims[i]);
         int n = p.buffers().size();
@@ -66,11 +72,20 @@ public final class ProgramStorage {
         var slotArrays = new HashMap<Integer, Object>();
         slotSize.forEach((slot, size) -> slotArrays.put(slot, newArray(slotType.get(slot), size)));
         Object[] arrays = new Object[n];
-        for (var b : p.buffers()) arrays[b.id()] = b.input() ? newArray(b.dtype(), counts[b.id()]) : slotArrays.get(b.slot());
+        for (var b : p.buffers()) {
+            Object mine = given.get(b.id());
+            if (mine != null && (java.lang.reflect.Array.getLength(mine) != counts[b.id()] || mine.getClass() != arrayClass(b.dtype()))) {
+                throw new IllegalArgumentException("buffer " + b.name() + " needs " + counts[b.id()] + " elements of " + b.dtype());
+            }
+            arrays[b.id()] = mine != null ? mine : b.input() ? newArray(b.dtype(), counts[b.id()]) : slotArrays.get(b.slot());
+        }
         return new ProgramStorage(dims.clone(), arrays, counts, shapes);
     }
 
-    private static Object newArray(DType t, int n) {
+    private static Class<?> arrayClass(DType t) { return newArray(t, 0).getClass(); }
+
+    /** A zeroed array for {@code n} elements of {@code t}. */
+    static Object newArray(DType t, int n) {
         return switch (t) {
             case F32 -> new float[n];
             case F64 -> new double[n];
@@ -85,21 +100,25 @@ public final class ProgramStorage {
     public void copyIn(ProgramLayout p, Map<String, Tensor> inputs) {
         p.inputs().forEach((name, id) -> {
             Tensor t = inputs.get(name);
-            var b = p.buffers().get(id);
             if (t == null) throw new IllegalArgumentException("missing input " + name);
-            if (t.dtype() != b.dtype()) throw new IllegalArgumentException("input " + name + " is " + t.dtype() + ", not " + b.dtype());
-            int n = counts[id];
-            if (t.elementCount() != n) throw new IllegalArgumentException("input " + name + " has " + t.elementCount() + " elements, not " + n);
-            MemorySegment src = t.segment();
-            switch (arrays[id]) {
-                case float[] f -> MemorySegment.copy(src, layout(ValueLayout.JAVA_FLOAT_UNALIGNED), 0, f, 0, n);
-                case double[] d -> MemorySegment.copy(src, layout(ValueLayout.JAVA_DOUBLE_UNALIGNED), 0, d, 0, n);
-                case int[] v -> MemorySegment.copy(src, layout(ValueLayout.JAVA_INT_UNALIGNED), 0, v, 0, n);
-                case long[] v -> MemorySegment.copy(src, layout(ValueLayout.JAVA_LONG_UNALIGNED), 0, v, 0, n);
-                case boolean[] z -> { for (int i = 0; i < n; i++) z[i] = src.get(ValueLayout.JAVA_BYTE, i) != 0; }
-                default -> throw new IllegalStateException("no array for input " + name);
-            }
+            copyIn(p.buffers().get(id), t, arrays[id], counts[id]);
         });
+    }
+
+    /** Copies one tensor into {@code array}, the storage of buffer {@code b} ({@code n} elements). */
+    static void copyIn(ProgramLayout.Buffer b, Tensor t, Object array, int n) {
+        String name = b.name();
+        if (t.dtype() != b.dtype()) throw new IllegalArgumentException("input " + name + " is " + t.dtype() + ", not " + b.dtype());
+        if (t.elementCount() != n) throw new IllegalArgumentException("input " + name + " has " + t.elementCount() + " elements, not " + n);
+        MemorySegment src = t.segment();
+        switch (array) {
+            case float[] f -> MemorySegment.copy(src, layout(ValueLayout.JAVA_FLOAT_UNALIGNED), 0, f, 0, n);
+            case double[] d -> MemorySegment.copy(src, layout(ValueLayout.JAVA_DOUBLE_UNALIGNED), 0, d, 0, n);
+            case int[] v -> MemorySegment.copy(src, layout(ValueLayout.JAVA_INT_UNALIGNED), 0, v, 0, n);
+            case long[] v -> MemorySegment.copy(src, layout(ValueLayout.JAVA_LONG_UNALIGNED), 0, v, 0, n);
+            case boolean[] z -> { for (int i = 0; i < n; i++) z[i] = src.get(ValueLayout.JAVA_BYTE, i) != 0; }
+            default -> throw new IllegalStateException("no array for input " + name);
+        }
     }
 
     /** Tensors are little-endian. */
@@ -108,18 +127,39 @@ public final class ProgramStorage {
     /** A fresh tensor per result, sorted by name, shaped as its buffer. */
     public Map<String, Tensor> results(ProgramLayout p) {
         var out = new LinkedHashMap<String, Tensor>();
-        p.results().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(r -> {
-            var b = p.buffers().get(r.getValue());
-            int n = counts[b.id()];
-            long[] shape = shapes[b.id()];
-            Object a = arrays[b.id()];
-            out.put(r.getKey(), switch (a) {
-                case boolean[] z -> Tensor.of(z.length == n ? z : Arrays.copyOf(z, n), shape);
-                default -> Tensor.fromBytes(b.dtype(), shape, heap(a).asSlice(0, (long) n * b.dtype().byteSize()), ByteOrder.nativeOrder());
-            });
-        });
+        p.results().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(r -> out.put(r.getKey(), tensor(p.buffers().get(r.getValue()))));
         return out;
     }
+
+    /** A fresh tensor holding buffer {@code b}'s current value, shaped as the buffer. */
+    public Tensor tensor(ProgramLayout.Buffer b) { return tensor(b.dtype(), shapes[b.id()], arrays[b.id()]); }
+
+    /** A fresh tensor of the given shape holding the first elements of {@code array}. */
+    static Tensor tensor(DType dtype, long[] shape, Object array) {
+        int n = (int) Tensor.elementCountOf(shape);
+        return switch (array) {
+            case boolean[] z -> Tensor.of(Arrays.copyOf(z, n), shape);
+            case Object a -> Tensor.fromBytes(dtype, shape, heap(a).asSlice(0, (long) n * dtype.byteSize()), ByteOrder.nativeOrder());
+        };
+    }
+
+    /** Element 0 of buffer {@code id}, as a double (a loss or a metric). */
+    public double scalar(int id) {
+        return switch (arrays[id]) {
+            case float[] f -> f[0];
+            case double[] d -> d[0];
+            case int[] v -> v[0];
+            case long[] v -> v[0];
+            case boolean[] z -> z[0] ? 1 : 0;
+            default -> throw new IllegalStateException("no array for buffer " + id);
+        };
+    }
+
+    /** The element count of buffer {@code id} for these dimension values. */
+    public int count(int id) { return counts[id]; }
+
+    /** Buffer {@code id}'s array (shared with its slot). */
+    public Object array(int id) { return arrays[id]; }
 
     private static MemorySegment heap(Object a) {
         return switch (a) {

@@ -1,0 +1,163 @@
+package dev.modelc.runtime.jvm;
+
+import dev.modelc.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a loaded generated class again and again with some of its inputs resident: their arrays
+ * belong to this runner and outlive every run, and after a run the result of the same name is
+ * the input's new value (written over it by the program where the compiler could, copied array
+ * to array otherwise). A training step runs this way, so its params and optimiser state stay in
+ * the program's own arrays between steps and a step allocates no tensors: only the other inputs
+ * (the batch) are copied in, and the loss and metrics are read as scalars.
+ *
+ * <p>Storage for the other buffers is kept for the two most recent sets of dimension values (a
+ * full batch and the last, partial one), so an epoch does not reallocate it. One run at a time.
+ */
+public final class ResidentRunner {
+    private static final int STORAGES_KEPT = 2;
+
+    private final ProgramLayout layout;
+    private final CompiledProgram compiled;
+    private final Map<String, Object> resident = new LinkedHashMap<>();
+    private final Map<Integer, Object> residentByBuffer = new HashMap<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+    private final Map<String, long[]> shapes = new HashMap<>();
+    private final List<String> others = new ArrayList<>();
+    private final List<String> copiedBack = new ArrayList<>();
+    private final LinkedHashMap<List<Integer>, ProgramStorage> storages = new LinkedHashMap<>(4, 0.75f, true);
+    private ProgramStorage current;
+
+    /**
+     * @param residentInputs the inputs to keep; those the program does not read are ignored. Each
+     *     must have a fixed shape. They start zeroed.
+     */
+    public ResidentRunner(ProgramLayout layout, CompiledProgram compiled, Collection<String> residentInputs) {
+        this.layout = layout;
+        this.compiled = compiled;
+        for (var e : layout.inputs().entrySet()) {
+            String name = e.getKey();
+            if (!residentInputs.contains(name)) {
+                others.add(name);
+                continue;
+            }
+            var b = layout.buffers().get(e.getValue());
+            long[] shape;
+            try {
+                shape = b.shape().stream().mapToLong(d -> DimFormula.evaluate(d, Map.of())).toArray();
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("input " + name + " cannot be resident: its shape " + b.shape() + " is not fixed", ex);
+            }
+            long n = Tensor.elementCountOf(shape);
+            shapes.put(name, shape);
+            if (n > ProgramStorage.MAX_ELEMENTS) throw new IllegalArgumentException("input " + name + " has " + n + " elements");
+            Object array = ProgramStorage.newArray(b.dtype(), (int) n);
+            resident.put(name, array);
+            residentByBuffer.put(b.id(), array);
+            counts.put(name, (int) n);
+            Integer result = layout.results().get(name);
+            if (result != null && result.intValue() != b.id()) copiedBack.add(name);
+        }
+    }
+
+    public ProgramLayout layout() { return layout; }
+
+    /** The resident inputs, in the program's order. */
+    public List<String> residents() { return List.copyOf(resident.keySet()); }
+
+    /** Sets a resident input's value (copied in). */
+    public void put(String name, Tensor value) {
+        ProgramStorage.copyIn(bufferOf(name), value, array(name), counts.get(name));
+    }
+
+    /** Sets a resident scalar input of a floating-point type. */
+    public void putScalar(String name, double value) {
+        switch (array(name)) {
+            case float[] f -> f[0] = (float) value;
+            case double[] d -> d[0] = value;
+            default -> throw new IllegalArgumentException("input " + name + " is not floating-point");
+        }
+    }
+
+    /** Sets a resident scalar input of an integer type. */
+    public void putScalar(String name, long value) {
+        switch (array(name)) {
+            case int[] v -> v[0] = (int) value;
+            case long[] v -> v[0] = value;
+            default -> throw new IllegalArgumentException("input " + name + " is not an integer");
+        }
+    }
+
+    /** A fresh tensor holding a resident input's current value. */
+    public Tensor get(String name) { return ProgramStorage.tensor(bufferOf(name).dtype(), shapes.get(name), array(name)); }
+
+    /**
+     * Runs the program: copies in the inputs that are not resident (only dtypes and element
+     * counts are checked), then carries each result named after a resident input over to it.
+     */
+    public void run(Map<String, Tensor> inputs, Map<String, Long> dims) {
+        var storage = storageFor(dimValues(dims));
+        for (String name : others) {
+            Tensor t = inputs.get(name);
+            if (t == null) throw new IllegalArgumentException("missing input " + name);
+            int id = layout.inputs().get(name);
+            ProgramStorage.copyIn(layout.buffers().get(id), t, storage.array(id), storage.count(id));
+        }
+        compiled.run();
+        for (String name : copiedBack) {
+            int id = layout.results().get(name);
+            System.arraycopy(storage.array(id), 0, resident.get(name), 0, counts.get(name));
+        }
+    }
+
+    /** Element 0 of a result of the last run, as a double. */
+    public double scalar(String result) {
+        Integer id = layout.results().get(result);
+        if (id == null) throw new IllegalArgumentException("no result " + result);
+        if (current == null) throw new IllegalStateException("nothing has run yet");
+        return current.scalar(id);
+    }
+
+    private ProgramStorage storageFor(int[] dims) {
+        if (current != null && Arrays.equals(current.dims(), dims)) return current;
+        var key = Arrays.stream(dims).boxed().toList();
+        var storage = storages.get(key);
+        if (storage == null) {
+            if (storages.size() >= STORAGES_KEPT) storages.remove(storages.keySet().iterator().next());
+            storage = ProgramStorage.allocate(layout, dims, residentByBuffer);
+            storages.put(key, storage);
+        }
+        compiled.bind(storage.arrays(), dims);
+        current = storage;
+        return storage;
+    }
+
+    private int[] dimValues(Map<String, Long> dims) {
+        int[] values = new int[layout.dims().size()];
+        for (int i = 0; i < values.length; i++) {
+            String name = layout.dims().get(i);
+            Long v = dims.get(name);
+            if (v == null) throw new IllegalArgumentException("dimension " + name + " is not bound");
+            if (v < 0 || v > ProgramStorage.MAX_ELEMENTS) throw new IllegalArgumentException("dimension " + name + " = " + v + " is out of range");
+            values[i] = (int) (long) v;
+        }
+        return values;
+    }
+
+    private Object array(String name) {
+        Object a = resident.get(name);
+        if (a == null) throw new IllegalArgumentException("input " + name + " is not resident");
+        return a;
+    }
+
+    private ProgramLayout.Buffer bufferOf(String name) {
+        array(name);
+        return layout.buffers().get(layout.inputs().get(name));
+    }
+}
