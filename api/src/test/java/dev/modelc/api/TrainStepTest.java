@@ -1,0 +1,112 @@
+package dev.modelc.api;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.modelc.runtime.Tensor;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The trainer holds params and optimiser state between steps; the model and other trainers still see every update. */
+class TrainStepTest {
+    private static final Path XOR = Path.of("../examples/xor.model");
+    private static final Map<String, Tensor> BATCH = Map.of(
+            "x", Tensor.of(new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 4, 2),
+            "y", Tensor.of(new float[] {0, 1, 1, 0}, 4, 1));
+
+    private static CompiledModel xor(Backend backend) { return ModelCompiler.create().compile(XOR, backend).initParams(); }
+
+    private static double[] losses(TrainStep t, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) out[i] = t.step(BATCH).loss();
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    void theModelSeesTheNewParamsAfterEachStep(Backend backend) {
+        var m = xor(backend);
+        var before = m.paramValues().get("w1");
+        var t = m.trainer();
+        t.step(BATCH);
+        var afterOne = m.paramValues().get("w1");
+        assertNotEquals(before, afterOne);
+        t.step(BATCH);
+        assertNotEquals(afterOne, m.paramValues().get("w1"));
+        assertNotEquals(Tensor.zeros(dev.modelc.runtime.DType.F32, 2, 8), t.state().get("w1.m"));
+        // the forward entry runs on the updated params
+        var reference = xor(backend);
+        m.paramValues().forEach(reference::setParam);
+        assertEquals(reference.run("logits", BATCH), m.run("logits", BATCH));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    void aParamSetBetweenStepsIsTheOneTheNextStepUses(Backend backend) {
+        var m = xor(backend);
+        var t = m.trainer();
+        t.step(BATCH);
+        var w1 = Tensor.of(new float[16], 2, 8);
+        m.setParam("w1", w1);
+        t.step(BATCH);
+        // Adam moves each weight by about lr (0.01) per step: from zeros, not from the he_normal values of the first step
+        float[] after = m.paramValues().get("w1").toFloatArray();
+        double largest = 0;
+        for (float v : after) largest = Math.max(largest, Math.abs(v));
+        assertTrue(largest > 0 && largest < 0.02, java.util.Arrays.toString(after));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    void twoTrainersTakeTurnsOnOneModel(Backend backend) {
+        var alternating = xor(backend);
+        var a = alternating.trainer(1);
+        var b = alternating.trainer(1);
+        double[] turns = {a.step(BATCH).loss(), b.step(BATCH).loss(), a.step(BATCH).loss()};
+        // each step starts from the params the previous step (of either trainer) left
+        assertNotEquals(turns[0], turns[1]);
+        assertNotEquals(turns[1], turns[2]);
+        assertEquals(2, a.steps());
+        assertEquals(1, b.steps());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    void restoringStateContinuesBitIdentically(Backend backend) {
+        var whole = xor(backend);
+        var wt = whole.trainer();
+        losses(wt, 5);
+        double[] tail = losses(wt, 5);
+
+        var first = xor(backend);
+        var ft = first.trainer();
+        losses(ft, 5);
+        var params = first.paramValues();
+        var state = ft.state();
+
+        var resumed = xor(backend);
+        params.forEach(resumed::setParam);
+        var rt = resumed.trainer();
+        rt.restore(state, 5);
+        assertArrayEquals(tail, losses(rt, 5));
+        assertEquals(whole.paramValues(), resumed.paramValues());
+        assertEquals(wt.state(), rt.state());
+    }
+
+    @org.junit.jupiter.api.Test
+    void theJvmStepMatchesTheInterpretersStep() {
+        var interp = xor(Backend.INTERP);
+        var jvm = xor(Backend.JVM);
+        double[] a = losses(interp.trainer(), 20);
+        double[] b = losses(jvm.trainer(), 20);
+        for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), "step " + i);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMistypedBatchIsAClearErrorOnTheJvm() {
+        var t = xor(Backend.JVM).trainer();
+        var e = assertThrows(ModelException.class, () -> t.step(Map.of("x", Tensor.of(new float[6], 3, 2), "y", BATCH.get("y"))));
+        assertTrue(e.getMessage().contains("input 'y'") || e.getMessage().contains("input 'x'"), e.getMessage());
+    }
+}
