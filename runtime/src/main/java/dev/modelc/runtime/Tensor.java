@@ -149,6 +149,25 @@ public final class Tensor {
         return t;
     }
 
+    /**
+     * The rows of {@code t} (its entries along axis 0) at {@code indices}, in that order (repeats
+     * allowed), copied into one new tensor: how a shuffled batch is gathered from a dataset.
+     *
+     * @throws IllegalArgumentException for a scalar {@code t}
+     * @throws IndexOutOfBoundsException for an index outside the rows
+     */
+    public static Tensor gatherRows(Tensor t, long[] indices) {
+        if (t.rank() == 0) throw new IllegalArgumentException("a scalar has no rows to gather");
+        long rows = t.shape[0];
+        for (long i : indices) Objects.checkIndex(i, rows);
+        long[] dims = t.shape.clone();
+        dims[0] = indices.length;
+        long rowBytes = rows == 0 ? 0 : t.data.byteSize() / rows;
+        Tensor out = allocate(t.dtype, dims, elementCountOf(dims));
+        for (int k = 0; k < indices.length; k++) MemorySegment.copy(t.data, indices[k] * rowBytes, out.data, k * rowBytes, rowBytes);
+        return out;
+    }
+
     private static Tensor allocate(DType dtype, long[] shape, long valueCount) {
         long[] dims = copyShape(shape);
         long count = elementCountOf(dims);

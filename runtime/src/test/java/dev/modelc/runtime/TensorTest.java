@@ -97,4 +97,15 @@ class TensorTest {
         var e = assertThrows(IllegalArgumentException.class, () -> t.reshape(4));
         assertEquals("cannot reshape (2, 3) (6 elements) to (4,) (4 elements)", e.getMessage());
     }
+
+    @org.junit.jupiter.api.Test
+    void gatherRowsCopiesTheRowsInTheGivenOrder() {
+        var t = Tensor.of(new int[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        assertEquals(Tensor.of(new int[] {5, 6, 1, 2, 5, 6}, 3, 2), Tensor.gatherRows(t, new long[] {2, 0, 2}));
+        assertEquals(Tensor.zeros(DType.I32, 0, 2), Tensor.gatherRows(t, new long[0]));
+        var flags = Tensor.of(new boolean[] {true, false, true}, 3);
+        assertEquals(Tensor.of(new boolean[] {false, true}, 2), Tensor.gatherRows(flags, new long[] {1, 0}));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> Tensor.gatherRows(t, new long[] {3}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Tensor.gatherRows(Tensor.scalar(1f), new long[] {0}));
+    }
 }

@@ -1,7 +1,6 @@
 package dev.modelc.runtime.data;
 
 import dev.modelc.runtime.Tensor;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -51,17 +50,7 @@ public record Dataset(Tensor features, Tensor labels) {
         return Tensor.fromBytes(t.dtype(), withRows(t, to - from), block, ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static Tensor rows(Tensor t, long[] indices) {
-        long rowBytes = rowBytes(t);
-        try (Arena arena = Arena.ofConfined()) {
-            // fromBytes copies into the new tensor, so the gathered rows can live in a scratch arena.
-            MemorySegment gathered = arena.allocate(Math.multiplyExact(rowBytes, (long) indices.length));
-            for (int k = 0; k < indices.length; k++) {
-                MemorySegment.copy(t.segment(), indices[k] * rowBytes, gathered, k * rowBytes, rowBytes);
-            }
-            return Tensor.fromBytes(t.dtype(), withRows(t, indices.length), gathered, ByteOrder.LITTLE_ENDIAN);
-        }
-    }
+    private static Tensor rows(Tensor t, long[] indices) { return Tensor.gatherRows(t, indices); }
 
     private static long rowBytes(Tensor t) {
         long[] shape = t.shape();
