@@ -7,6 +7,7 @@ import dev.modelc.graph.GraphModule;
 import dev.modelc.graph.Op;
 import dev.modelc.graph.TensorType;
 import dev.modelc.lower.Lowering;
+import dev.modelc.opt.Simplifier;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.init.Initializers;
 import dev.modelc.runtime.io.SafeTensors;
@@ -174,6 +175,27 @@ public final class CompiledModel {
         var all = new HashMap<String, Tensor>(inputs);
         all.putAll(current());
         return executable(entry).run(all).get(entry);
+    }
+
+    /**
+     * The loss and every metric on one batch, from one forward pass (a graph of their own,
+     * compiled on first use).
+     *
+     * @return the loss, then the metrics in declaration order
+     * @throws ModelException for a model without a loss, missing params, or a missing or mistyped input
+     */
+    public Map<String, Double> evaluate(Map<String, Tensor> batch) {
+        requireParams();
+        var all = new HashMap<String, Tensor>(batch);
+        all.putAll(current());
+        var exe = executables.computeIfAbsent(Lowering.EVALUATION, e -> Executables.compile(
+                Simplifier.standard().apply(Lowering.evaluation(model).orElseThrow(() -> new ModelException("model " + name() + " has no loss to evaluate"))),
+                backend));
+        var out = exe.run(all);
+        var values = new LinkedHashMap<String, Double>();
+        values.put("loss", TrainStep.scalar(out.get("loss")));
+        for (var m : metrics()) values.put(m, TrainStep.scalar(out.get(m)));
+        return values;
     }
 
     /** The compiled training step, starting from fresh optimiser state; dropout draws from the model's seed. */

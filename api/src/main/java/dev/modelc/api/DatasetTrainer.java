@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * A compiled model fed from a dataset: the first input takes the features, the second the labels
  * (docs/language.md, "Data conventions"). Steps go through the model's {@link TrainStep};
- * evaluation runs the loss and metric entries.
+ * evaluation runs the loss and the metrics together ({@link CompiledModel#evaluate}).
  */
 public final class DatasetTrainer implements Trainable {
     private final CompiledModel model;
@@ -74,13 +74,7 @@ public final class DatasetTrainer implements Trainable {
     }
 
     @Override
-    public Map<String, Double> evaluate(Dataset batch) {
-        var in = feed(batch);
-        var out = new LinkedHashMap<String, Double>();
-        out.put("loss", TrainStep.scalar(model.run("loss", in)));
-        for (var m : model.metrics()) out.put(m, TrainStep.scalar(model.run(m, in)));
-        return out;
-    }
+    public Map<String, Double> evaluate(Dataset batch) { return model.evaluate(feed(batch)); }
 
     private Map<String, Tensor> feed(Dataset batch) {
         return Map.of(features, batch.features(), labels, batch.labels());

@@ -109,4 +109,15 @@ class TrainStepTest {
         var e = assertThrows(ModelException.class, () -> t.step(Map.of("x", Tensor.of(new float[6], 3, 2), "y", BATCH.get("y"))));
         assertTrue(e.getMessage().contains("input 'y'") || e.getMessage().contains("input 'x'"), e.getMessage());
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    void evaluateGivesTheLossAndMetricEntriesValuesInOnePass(Backend backend) {
+        var m = xor(backend);
+        losses(m.trainer(), 3);
+        var together = m.evaluate(BATCH);
+        assertEquals(java.util.List.of("loss", "accuracy"), java.util.List.copyOf(together.keySet()));
+        assertEquals(TrainStep.scalar(m.run("loss", BATCH)), together.get("loss"));
+        assertEquals(TrainStep.scalar(m.run("accuracy", BATCH)), together.get("accuracy"));
+    }
 }

@@ -28,6 +28,7 @@ public final class Lowering {
     public static final String STEP = "train.step";
     public static final String KEY = "train.key";
     public static final String TRAIN_STEP = "train_step";
+    public static final String EVALUATION = "evaluation";
 
     private final TypedModel model;
     private final Map<String, Member> members = new LinkedHashMap<>();
@@ -48,6 +49,22 @@ public final class Lowering {
         }
         if (model.train() != null && model.train().optimizer() != null && l.members.containsKey("loss")) entries.add(l.trainStep());
         return new GraphModule(model.decl().name(), entries);
+    }
+
+    /**
+     * The loss and every metric in one graph (named {@value #EVALUATION}), so evaluating a batch
+     * runs the forward pass once; not one of the module's entries. Empty when the model has no loss.
+     */
+    public static java.util.Optional<Graph> evaluation(TypedModel model) {
+        var l = new Lowering(model);
+        if (!l.members.containsKey("loss")) return java.util.Optional.empty();
+        var e = l.new EntryBuilder(false);
+        var results = new ArrayList<Graph.Result>();
+        results.add(new Graph.Result("loss", e.member("loss").id()));
+        for (var m : model.members()) {
+            if (m.kind() == Kind.METRIC) results.add(new Graph.Result(m.name(), e.member(m.name()).id()));
+        }
+        return java.util.Optional.of(e.b.build(EVALUATION, results));
     }
 
     /** One entry computing a single member. */
