@@ -38,11 +38,18 @@ final class InputBinding {
                 }
             }
         }
+        solveCompound(layout, given, dims);
         for (var e : layout.inputs().entrySet()) {
             var b = layout.buffers().get(e.getValue());
             Tensor t = given.get(e.getKey());
             for (int axis = 0; axis < t.rank(); axis++) {
-                long want = DimFormula.evaluate(b.shape().get(axis), dims);
+                String f = b.shape().get(axis);
+                var unbound = DimFormula.variables(f).stream().filter(v -> !dims.containsKey(v)).toList();
+                if (!unbound.isEmpty()) {
+                    throw new IllegalArgumentException("input '" + e.getKey() + "' axis " + axis + " is " + f + " but has " + t.dim(axis)
+                            + ", which no whole " + String.join(", ", unbound) + " >= 0 gives");
+                }
+                long want = DimFormula.evaluate(f, dims);
                 if (want != t.dim(axis)) {
                     throw new IllegalArgumentException("input '" + e.getKey() + "' axis " + axis + " should be " + b.shape().get(axis)
                             + " = " + want + ", got " + t.dim(axis));
@@ -50,5 +57,40 @@ final class InputBinding {
             }
         }
         return dims;
+    }
+
+    /**
+     * Binds a variable that no plain axis binds from a formula where it is the only unknown and
+     * which is affine in it ({@code N + 1}, {@code 2*N}), as the compiler's checker does; repeats
+     * while that makes progress. A formula it cannot solve is left to the final check.
+     */
+    private static void solveCompound(ProgramLayout layout, Map<String, Tensor> given, Map<String, Long> dims) {
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (var e : layout.inputs().entrySet()) {
+                var shape = layout.buffers().get(e.getValue()).shape();
+                Tensor t = given.get(e.getKey());
+                for (int axis = 0; axis < shape.size(); axis++) {
+                    String f = shape.get(axis);
+                    var unbound = DimFormula.variables(f).stream().filter(v -> !dims.containsKey(v)).toList();
+                    if (unbound.size() != 1) continue;
+                    String v = unbound.getFirst();
+                    long f0 = at(f, dims, v, 0), f1 = at(f, dims, v, 1), f2 = at(f, dims, v, 2);
+                    long slope = f1 - f0;
+                    if (slope == 0 || f2 - f1 != slope || Math.floorMod(t.dim(axis) - f0, slope) != 0) continue;
+                    long value = Math.floorDiv(t.dim(axis) - f0, slope);
+                    if (value < 0 || at(f, dims, v, value) != t.dim(axis)) continue;
+                    dims.put(v, value);
+                    progress = true;
+                }
+            }
+        }
+    }
+
+    private static long at(String formula, Map<String, Long> dims, String v, long value) {
+        var with = new java.util.HashMap<>(dims);
+        with.put(v, value);
+        return DimFormula.evaluate(formula, with);
     }
 }

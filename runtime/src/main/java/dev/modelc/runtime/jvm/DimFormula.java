@@ -23,6 +23,14 @@ public final class DimFormula {
         return v;
     }
 
+    /** The dimension variables {@code formula} names, in order of first appearance. */
+    public static java.util.List<String> variables(String formula) {
+        var out = new java.util.LinkedHashSet<String>();
+        var m = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z_0-9]*").matcher(formula);
+        while (m.find()) out.add(m.group());
+        return java.util.List.copyOf(out);
+    }
+
     private long sum(Map<String, Long> dims) {
         long v = product(dims);
         while (true) {
