@@ -59,6 +59,10 @@ final class Operators {
             // Literals follow Python: an integer to a negative integer power is a float (2 ** -1 is 0.5).
             if (b.op() == BinOp.POW && result.weak() && !result.dtype().isFloat() && negativeConstant(r.value())) {
                 result = new Tensor(DType.F32, shape, true);
+            } else if (b.op() == BinOp.POW && !result.dtype().isFloat() && negativeConstant(r.value())) {
+                // PyTorch refuses it too: the result would be a fraction that an integer cannot hold
+                d.error(b.span(), "type-int-negative-power", "'**': " + x + " to a negative power is not an integer (cast the base to f32 first)");
+                return Typed.UNKNOWN;
             }
         }
         return new Typed(result, fold(b.op(), l.value(), r.value()));
