@@ -201,7 +201,6 @@ class TypingRulesTest {
             i: i32[3]                         | i * 2 ** 2     | i32[3]
             i: i32[3]                         | i * 2 ** -1    | f32[3]
             x: f64[3]                         | x * 2 ** -1    | f64[3]
-            i: i32[3]                         | i ** -1        | i32[3]
             # true division of integers gives f32
             i: i32[3]; j: i32[3]              | i / j          | f32[3]
             i: i32[3]                         | i / 2          | f32[3]
@@ -274,6 +273,8 @@ class TypingRulesTest {
             x: f32[3]                            | y + x       | name-unknown
             x: f32[3]                            | relu + x    | name-function-value
             x: f32[3]                            | x(1)        | call-not-function
+            i: i32[3]                            | i ** -1     | type-int-negative-power
+            i: i64[3]                            | i ** -2     | type-int-negative-power
             """)
         void rejected(String inputs, String expr, String code) {
             assertError(inputs, expr, code);
