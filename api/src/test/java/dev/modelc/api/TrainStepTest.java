@@ -135,7 +135,7 @@ class TrainStepTest {
         // until C2 has compiled a kernel, each of its vector operations is an object on the heap; small
         // kernels run once per step stay in C1 for thousands of steps, and allocate ~100 kB a step between them
         long perStep = Long.MAX_VALUE;
-        for (int round = 0; round < 100 && perStep >= 200_000; round++) {
+        for (int round = 0; round < 300 && perStep >= 200_000; round++) {
             long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 10; i++) t.step(batch);
             perStep = Math.min(perStep, (threads.getCurrentThreadAllocatedBytes() - before) / 10);
