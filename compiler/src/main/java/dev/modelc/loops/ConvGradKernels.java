@@ -52,6 +52,7 @@ final class ConvGradKernels {
 
     /** dk (in {@code g.k()}) from x and dy (in {@code g.y()}). */
     Stmt kernelGrad(Conv g) {
+        if (g.channels() < KERNEL_ROWS && g.outChannels() >= 2L * lanes && TapRanges.unclipped(g.w())) return kernelGradByTaps(g);
         Axis h = g.h(), w = g.w();
         long channels = g.channels();
         long taps = h.size() * w.size(), blocks = channels / KERNEL_ROWS, rest = channels % KERNEL_ROWS;
@@ -92,10 +93,15 @@ final class ConvGradKernels {
         Range oh = TapRanges.outputs(body, h, kh), ow = TapRanges.outputs(body, w, kw);
         Expr ih0 = body.let("ih", Ix.sub(Ix.mul(kh, Ix.idx(h.dilation())), Ix.idx(h.padLow())));
         Expr iw0 = body.let("iw", Ix.sub(Ix.mul(kw, Ix.idx(w.dilation())), Ix.idx(w.padLow())));
+        long[] xRows = new long[rows], dkRows = new long[rows];
+        for (int r = 0; r < rows; r++) {
+            xRows[r] = r;
+            dkRows[r] = r * o;
+        }
         body.loop("b", Ix.idx(0), g.batch(), 1, (bb, b) -> {
             Expr xImage = bb.let("xi", Ix.mul(b, Ix.idx(h.in()))), yImage = bb.let("yi", Ix.mul(b, Ix.idx(h.out())));
             bb.loop("cb", Ix.idx(0), Ix.idx(blocks * rows), rows, (cb, c) -> {
-                var at = new KernelTile(cb.let("dk", Ix.add(base, Ix.mul(c, Ix.idx(o)))), cb.let("c", Ix.add(c0, c)), rows, oh, ow, ih0, iw0);
+                var at = new KernelTile(cb.let("dk", Ix.add(base, Ix.mul(c, Ix.idx(o)))), cb.let("c", Ix.add(c0, c)), xRows, dkRows, oh, ow, ih0, iw0);
                 long outVectors = o / lanes * lanes, pairEnd = outVectors / (2L * lanes) * (2L * lanes);
                 cb.loop("o", Ix.idx(0), Ix.idx(pairEnd), 2L * lanes, (ob, o0) -> kernelTile(ob, g, at, xImage, yImage, o0, 2, lanes));
                 if (outVectors > pairEnd) kernelTile(cb, g, at, xImage, yImage, Ix.idx(pairEnd), 1, lanes);
@@ -104,8 +110,79 @@ final class ConvGradKernels {
         });
     }
 
-    /** Where one parallel iteration of the kernel gradient works: its dk slice, channels, output ranges and tap offsets. */
-    private record KernelTile(Expr base, Expr c0, int rows, Range oh, Range ow, Expr ih0, Expr iw0) {}
+    /**
+     * Where one register tile of the kernel gradient works: the dk index of its first row, the x
+     * channel offset of its pixels, per row the x offset from there and the dk offset from
+     * {@code base} (rows are input channels of one tap, or taps of one kernel row), the output
+     * ranges and the input position of output (0, 0) for the first row.
+     */
+    private record KernelTile(Expr base, Expr c0, long[] xRows, long[] dkRows, Range oh, Range ow, Expr ih0, Expr iw0) {
+        int rows() { return xRows.length; }
+    }
+
+    /**
+     * The kernel gradient for few input channels (fewer than {@value #KERNEL_ROWS}), where tiles
+     * of channels would be one or two rows high: a tile's rows are instead the (kw, c) pairs of
+     * one kernel row, {@value #KERNEL_ROWS} at a time, which read the same dy vectors (so one dy
+     * load feeds several fused multiply-adds) and x elements a few places apart. It needs every
+     * kw to meet the same output columns (no clipping along the width). Each parallel iteration is
+     * one kernel row and one pair of dy vectors; the output channels past the pairs take a second
+     * parallel loop over kernel rows. Each dk element is still summed over images, then rows, then
+     * columns, in order, so the result is that of the channel tiles.
+     */
+    private Stmt kernelGradByTaps(Conv g) {
+        Axis h = g.h(), w = g.w();
+        long c = g.channels(), o = g.outChannels(), perRow = w.size() * c;
+        long vectorEnd = o / lanes * lanes, pairs = vectorEnd / (2L * lanes), pairEnd = pairs * 2L * lanes;
+        var top = new LoopBuilder(cx);
+        top.loop("u", Ix.idx(0), Ix.idx(h.size() * pairs), 1, Stmt.Schedule.PARALLEL, (body, u) -> {
+            Expr kh = body.let("kh", Ix.div(u, Ix.idx(pairs)));
+            Expr o0 = body.let("o", Ix.mul(Ix.mod(u, Ix.idx(pairs)), Ix.idx(2L * lanes)));
+            tapRows(body, g, kh, perRow, o0, 2L * lanes, (tb, at, xImage, yImage) -> kernelTile(tb, g, at, xImage, yImage, o0, 2, lanes));
+        });
+        if (o > pairEnd) {
+            top.loop("kh", Ix.idx(0), Ix.idx(h.size()), 1, Stmt.Schedule.PARALLEL, (body, kh) ->
+                    tapRows(body, g, kh, perRow, Ix.idx(pairEnd), o - pairEnd, (tb, at, xImage, yImage) -> {
+                        if (vectorEnd > pairEnd) kernelTile(tb, g, at, xImage, yImage, Ix.idx(pairEnd), 1, lanes);
+                        tb.loop("o", Ix.idx(vectorEnd), Ix.idx(o), 1, (ob, oi) -> kernelTile(ob, g, at, xImage, yImage, oi, 1, 1));
+                    }));
+        }
+        return top.build();
+    }
+
+    interface TileBody { void at(LoopBuilder b, KernelTile at, Expr xImage, Expr yImage); }
+
+    /**
+     * dk for kernel row kh, output channels [o0, o0 + width): per block of up to
+     * {@value #KERNEL_ROWS} of the row's {@code perRow} (kw, c) pairs, zeroed, then each image's
+     * sums added by {@code tiles}.
+     */
+    private void tapRows(LoopBuilder body, Conv g, Expr kh, long perRow, Expr o0, long width, TileBody tiles) {
+        Axis h = g.h(), w = g.w();
+        long c = g.channels(), o = g.outChannels();
+        Range oh = TapRanges.outputs(body, h, kh), ow = TapRanges.outputs(body, w, Ix.idx(0));
+        Expr ih0 = body.let("ih", Ix.sub(Ix.mul(kh, Ix.idx(h.dilation())), Ix.idx(h.padLow())));
+        Expr rowBase = body.let("dk", Ix.mul(Ix.mul(kh, Ix.idx(perRow)), Ix.idx(o)));
+        for (long first = 0; first < perRow; first += KERNEL_ROWS) {
+            int rows = (int) Math.min(KERNEL_ROWS, perRow - first);
+            long[] xRows = new long[rows], dkRows = new long[rows];
+            for (int r = 0; r < rows; r++) {
+                long q = first + r, kw = q / c, ci = q % c;
+                xRows[r] = kw * w.dilation() * c + ci;
+                dkRows[r] = r * o;
+            }
+            Expr base = body.let("dk", Ix.add(rowBase, Ix.idx(first * o)));
+            for (int r = 0; r < rows; r++) {
+                Expr at = Ix.add(Ix.add(base, Ix.idx(dkRows[r])), o0);
+                long vectors = width / lanes * lanes;
+                for (long z = 0; z < vectors; z += lanes) body.store(g.k(), Ix.add(at, Ix.idx(z)), new Expr.Splat(constant(DType.F32, 0), lanes));
+                for (long z = vectors; z < width; z++) body.store(g.k(), Ix.add(at, Ix.idx(z)), constant(DType.F32, 0));
+            }
+            var tile = new KernelTile(base, Ix.idx(0), xRows, dkRows, oh, ow, ih0, Ix.idx(-w.padLow()));
+            body.loop("b", Ix.idx(0), g.batch(), 1, (bb, b) ->
+                    tiles.at(bb, tile, bb.let("xi", Ix.mul(b, Ix.idx(h.in()))), bb.let("yi", Ix.mul(b, Ix.idx(h.out())))));
+        }
+    }
 
     /**
      * {@code rows} x {@code vectors} accumulators of {@code width} lanes (1: scalars) from dk,
@@ -133,7 +210,7 @@ final class ConvGradKernels {
                     grads[v] = at.rows() > 1 ? wb.declare("dv", load) : load;
                 }
                 for (int r = 0; r < at.rows(); r++) {
-                    Expr xs = new Expr.Load(g.x(), Ix.add(xAt, Ix.idx(r)), F32);
+                    Expr xs = new Expr.Load(g.x(), Ix.add(xAt, Ix.idx(at.xRows()[r])), F32);
                     if (width > 1) xs = new Expr.Splat(xs, width);
                     if (vectors > 1) xs = wb.declare("xv", xs);
                     for (int v = 0; v < vectors; v++) wb.assign(acc[r][v], new Expr.Fma(xs, grads[v], acc[r][v]));
@@ -146,7 +223,7 @@ final class ConvGradKernels {
     }
 
     private static Expr dkAt(KernelTile at, long o, int row, Expr o0, long offset) {
-        return Ix.add(at.base(), Ix.add(o0, Ix.idx(row * o + offset)));
+        return Ix.add(at.base(), Ix.add(o0, Ix.idx(at.dkRows()[row] + offset)));
     }
 
     // ---- input gradient ----

@@ -38,7 +38,7 @@ class WindowKernelsTest {
     static Stream<Case> cases() {
         var out = new ArrayList<Case>();
         var windows = List.of(new Window(1, 1, 1, 1, false), new Window(2, 2, 1, 1, true), new Window(1, 2, 2, 1, true));
-        long[][] channels = {{1, 32}, {3, 20}, {20, 64}, {32, 3}};
+        long[][] channels = {{1, 32}, {3, 20}, {20, 64}, {32, 3}, {3, 28}};
         for (var win : windows) {
             for (long[] c : channels) {
                 var x = f32(B, 7, 10, c[0]);
