@@ -18,8 +18,9 @@ import java.util.List;
  * a matrix product whose reduction runs over every output position. Each parallel iteration owns
  * some blocks of {@value #KERNEL_ROWS} input channels of one tap, each held in turn as matmul's
  * register tile ({@value #KERNEL_ROWS} broadcast x elements times 2 vectors of dy). It walks the
- * batch one image at a time, adding each image's sums into its slice of dk, so that the image's
- * x and dy stay in cache while every channel tile passes over them.
+ * batch one image at a time and each image {@value #BAND} output rows at a time, adding each
+ * band's sums into its slice of dk, so that the band's x and dy stay in L1 cache while every
+ * channel tile passes over them.
  *
  * <p>Input gradient, {@code dx[b,ih,iw,c] = sum over taps reaching (ih, iw) and o of
  * dy[b,oh,ow,o] * k[kh,kw,c,o]}. With stride 1 that is a convolution of dy by the flipped kernel,
@@ -33,6 +34,13 @@ final class ConvGradKernels {
     static final int KERNEL_ROWS = 4;
     /** Parallel iterations the kernel gradient leaves at least, where its shape allows: 4 per thread on 4 cores. */
     static final long MIN_ITERATIONS = 16;
+    /**
+     * Output rows per band of the kernel gradient: each image is walked a band at a time, every
+     * register tile of the iteration passing over the band (its accumulators stored to dk and
+     * reloaded in between, which is exact) while the band's dy and x rows, a few KB, stay in L1
+     * cache; a whole image's rows (tens of KB for 32 to 64 channels) would spill to L2.
+     */
+    static final long BAND = 4;
     /** Input channels per dot-product block of the input gradient. */
     static final int INPUT_ROWS = 8;
 
@@ -100,12 +108,16 @@ final class ConvGradKernels {
         }
         body.loop("b", Ix.idx(0), g.batch(), 1, (bb, b) -> {
             Expr xImage = bb.let("xi", Ix.mul(b, Ix.idx(h.in()))), yImage = bb.let("yi", Ix.mul(b, Ix.idx(h.out())));
-            bb.loop("cb", Ix.idx(0), Ix.idx(blocks * rows), rows, (cb, c) -> {
-                var at = new KernelTile(cb.let("dk", Ix.add(base, Ix.mul(c, Ix.idx(o)))), cb.let("c", Ix.add(c0, c)), xRows, dkRows, oh, ow, ih0, iw0);
-                long outVectors = o / lanes * lanes, pairEnd = outVectors / (2L * lanes) * (2L * lanes);
-                cb.loop("o", Ix.idx(0), Ix.idx(pairEnd), 2L * lanes, (ob, o0) -> kernelTile(ob, g, at, xImage, yImage, o0, 2, lanes));
-                if (outVectors > pairEnd) kernelTile(cb, g, at, xImage, yImage, Ix.idx(pairEnd), 1, lanes);
-                cb.loop("o", Ix.idx(outVectors), Ix.idx(o), 1, (ob, o0) -> kernelTile(ob, g, at, xImage, yImage, o0, 1, 1));
+            bb.loop("ob", oh.lo(), oh.hi(), BAND, (rb, band) -> {
+                var rows0 = new Range(band, rb.let("obe", Ix.min(Ix.add(band, Ix.idx(BAND)), oh.hi())));
+                rb.loop("cb", Ix.idx(0), Ix.idx(blocks * rows), rows, (cb, c) -> {
+                    var at = new KernelTile(cb.let("dk", Ix.add(base, Ix.mul(c, Ix.idx(o)))), cb.let("c", Ix.add(c0, c)), xRows, dkRows, rows0, ow,
+                            ih0, iw0);
+                    long outVectors = o / lanes * lanes, pairEnd = outVectors / (2L * lanes) * (2L * lanes);
+                    cb.loop("o", Ix.idx(0), Ix.idx(pairEnd), 2L * lanes, (ob, o0) -> kernelTile(ob, g, at, xImage, yImage, o0, 2, lanes));
+                    if (outVectors > pairEnd) kernelTile(cb, g, at, xImage, yImage, Ix.idx(pairEnd), 1, lanes);
+                    cb.loop("o", Ix.idx(outVectors), Ix.idx(o), 1, (ob, o0) -> kernelTile(ob, g, at, xImage, yImage, o0, 1, 1));
+                });
             });
         });
     }
