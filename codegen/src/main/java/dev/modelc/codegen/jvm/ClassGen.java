@@ -194,19 +194,19 @@ final class ClassGen {
         finish(mv);
     }
 
-    /** {@code runProfiled()}: as {@code run()}, timing each kernel call into PROFILE. */
+    /** {@code runProfiled()}: as {@code run()}, timing each kernel call ({@code KernelProfile.now()}) into PROFILE. */
     private void runProfiled(List<String> names, List<Params> params) {
         MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, "runProfiled", "()V", null, null);
         mv.visitCode();
         for (int i = 0; i < names.size(); i++) {
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
+            mv.visitMethodInsn(INVOKESTATIC, PROFILE, "now", "()J", false);
             mv.visitVarInsn(LSTORE, 1);
             mv.visitVarInsn(ALOAD, 0);
             pushFields(mv, params.get(i).buffers(), params.get(i).dims());
             mv.visitMethodInsn(INVOKEVIRTUAL, className, names.get(i), descriptor(params.get(i), "", List.of()), false);
             mv.visitFieldInsn(GETSTATIC, className, "PROFILE", PROFILE_DESC);
             ScalarOps.push(mv, i);
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
+            mv.visitMethodInsn(INVOKESTATIC, PROFILE, "now", "()J", false);
             mv.visitVarInsn(LLOAD, 1);
             mv.visitInsn(LSUB);
             mv.visitMethodInsn(INVOKEVIRTUAL, PROFILE, "add", "(IJ)V", false);

@@ -14,12 +14,17 @@ import java.util.Locale;
  * C2 folds the test away and {@code run()} calls the kernels as before.
  *
  * <p>{@code -Dmodelc.profile.warmup=N} leaves each kernel's first N calls out (JIT warm-up). A
- * parallel kernel's time is the caller's wall time, joins included.
+ * parallel kernel's time is the caller's wall time, joins included. {@code
+ * -Dmodelc.profile.clock=cpu} reads the calling thread's CPU time instead, which a busy machine
+ * disturbs less; with {@code -Dmodelc.threads=1} that is all of each kernel's work.
  */
 public final class KernelProfile {
     /** Read once: whether generated classes register profiles. */
     public static final boolean ENABLED = Boolean.getBoolean("modelc.profile");
     private static final long WARMUP = Long.getLong("modelc.profile.warmup", 0);
+    /** {@code -Dmodelc.profile.clock=cpu}: the calling thread's CPU time instead of wall time (steadier on a busy machine; with modelc.threads=1 it is all the work). */
+    private static final boolean CPU = "cpu".equals(System.getProperty("modelc.profile.clock"));
+    private static final java.lang.management.ThreadMXBean THREADS = CPU ? java.lang.management.ManagementFactory.getThreadMXBean() : null;
     private static final List<KernelProfile> ALL = new ArrayList<>();
 
     static {
@@ -39,6 +44,9 @@ public final class KernelProfile {
         this.nanos = new long[kernels.length];
         this.samples = new long[kernels.length][16];
     }
+
+    /** The clock the generated code reads around each kernel: {@link System#nanoTime}, or the thread's CPU time. */
+    public static long now() { return CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime(); }
 
     /** Called by a generated class's initialiser: a profile for {@code program}'s kernels (names separated by ','). */
     public static KernelProfile register(String program, String kernelNames) {
@@ -86,8 +94,8 @@ public final class KernelProfile {
         order.sort(Comparator.comparingLong((Integer i) -> nanos[i]).reversed());
         double medians = 0;
         for (int i = 0; i < kernels.length; i++) medians += median(i);
-        out.printf(Locale.ROOT, "modelc.profile %s: %d runs (after %d warm-up); per run in kernels: mean %.3f ms, sum of medians %.3f ms%n",
-                program, runs, WARMUP, total / 1e6 / runs, medians / 1e6);
+        out.printf(Locale.ROOT, "modelc.profile %s (%s time): %d runs (after %d warm-up); per run in kernels: mean %.3f ms, sum of medians %.3f ms%n",
+                program, CPU ? "cpu" : "wall", runs, WARMUP, total / 1e6 / runs, medians / 1e6);
         out.printf(Locale.ROOT, "  %-24s %8s %12s %10s %10s %6s%n", "kernel", "calls", "total_ms", "mean_ms", "median_ms", "%");
         for (int i : order) {
             if (calls[i] == 0) continue;
