@@ -15,12 +15,14 @@ import java.util.List;
  * (they differ from the interpreter, which sums in double, by rounding only).
  *
  * <p>Kernel gradient, {@code dk[kh,kw,c,o] = sum over b,oh,ow of x[b,ih,iw,c] * dy[b,oh,ow,o]}:
- * a matrix product whose reduction runs over every output position. Each parallel iteration owns
- * some blocks of {@value #KERNEL_ROWS} input channels of one tap, each held in turn as matmul's
- * register tile ({@value #KERNEL_ROWS} broadcast x elements times 2 vectors of dy). It walks the
- * batch one image at a time and each image {@value #BAND} output rows at a time, adding each
- * band's sums into its slice of dk, so that the band's x and dy stay in L1 cache while every
- * channel tile passes over them.
+ * a matrix product whose reduction runs over every output position, held in matmul's register
+ * tile ({@value #KERNEL_ROWS} broadcast x elements, input channels, times 2 vectors of dy). With at
+ * least {@value #MIN_GROUPS} blocks of {@value #KERNEL_ROWS} channels, each parallel iteration owns
+ * a group of blocks for every tap and walks the batch one image at a time, the taps inside, so an
+ * image's x and dy come from memory once and stay in L2 while every tap passes over them; with
+ * fewer, each iteration owns some blocks of one tap. Each image goes {@value #BAND} output rows at
+ * a time, every tile passing over a band while its x and dy rows stay in L1, adding its sums into
+ * dk. Every form sums each dk element over images, rows and columns in the same order.
  *
  * <p>Input gradient, {@code dx[b,ih,iw,c] = sum over taps reaching (ih, iw) and o of
  * dy[b,oh,ow,o] * k[kh,kw,c,o]}. With stride 1 that is a convolution of dy by the flipped kernel,
@@ -64,16 +66,60 @@ final class ConvGradKernels {
         Axis h = g.h(), w = g.w();
         long channels = g.channels();
         long taps = h.size() * w.size(), blocks = channels / KERNEL_ROWS, rest = channels % KERNEL_ROWS;
-        long perGroup = blocksPerIteration(taps, blocks), groups = blocks / perGroup;
         var top = new LoopBuilder(cx);
-        top.loop("u", Ix.idx(0), Ix.idx(taps * groups), 1, Stmt.Schedule.PARALLEL, (body, u) -> {
-            Expr t = body.let("t", Ix.div(u, Ix.idx(groups)));
-            Expr c0 = body.let("c", Ix.mul(Ix.mod(u, Ix.idx(groups)), Ix.idx(perGroup * KERNEL_ROWS)));
-            kernelRows(body, g, t, c0, KERNEL_ROWS, perGroup);
-        });
+        if (blocks >= MIN_GROUPS) {
+            long perGroup = blocks / groupsOf(blocks), groups = blocks / perGroup;
+            top.loop("u", Ix.idx(0), Ix.idx(groups), 1, Stmt.Schedule.PARALLEL, (body, u) ->
+                    tapsInside(body, g, body.let("c", Ix.mul(u, Ix.idx(perGroup * KERNEL_ROWS))), KERNEL_ROWS, perGroup));
+        } else {
+            long perGroup = blocksPerIteration(taps, blocks), groups = blocks / perGroup;
+            top.loop("u", Ix.idx(0), Ix.idx(taps * groups), 1, Stmt.Schedule.PARALLEL, (body, u) -> {
+                Expr t = body.let("t", Ix.div(u, Ix.idx(groups)));
+                Expr c0 = body.let("c", Ix.mul(Ix.mod(u, Ix.idx(groups)), Ix.idx(perGroup * KERNEL_ROWS)));
+                kernelRows(body, g, t, c0, KERNEL_ROWS, perGroup);
+            });
+        }
         top.loop("t", Ix.idx(0), Ix.idx(rest == 0 ? 0 : taps), 1, Stmt.Schedule.PARALLEL, (body, t) ->
                 kernelRows(body, g, t, Ix.idx(blocks * KERNEL_ROWS), (int) rest, 1));
         return top.build();
+    }
+
+    /** Channel groups the taps-inside form leaves at least (2 per thread on 2 cores): with fewer blocks, the tap-parallel form. */
+    static final long MIN_GROUPS = 4;
+
+    /** The groups of channel blocks for the taps-inside form: the fewest (most blocks each) that are at least {@value #MIN_GROUPS} and divide the blocks. */
+    private static long groupsOf(long blocks) {
+        for (long groups = MIN_GROUPS; groups < blocks; groups++) if (blocks % groups == 0) return groups;
+        return blocks;
+    }
+
+    /**
+     * dk for every tap and input channels [c0, c0 + blocks * rows), with the taps inside the
+     * image loop: zeroed, then per image, per tap, the image's sums added block by block. Each
+     * image's x and dy are read from memory once per iteration and stay in L2 cache while all
+     * the taps pass over them, where a parallel loop over taps would read every image once per
+     * tap. The sums of each dk element run over images, rows and columns in the same order.
+     */
+    private void tapsInside(LoopBuilder body, Conv g, Expr c0, int rows, long blocks) {
+        Axis h = g.h(), w = g.w();
+        long o = g.outChannels(), taps = h.size() * w.size();
+        long n = blocks * rows * o, vectorEnd = n / lanes * lanes;
+        body.loop("t", Ix.idx(0), Ix.idx(taps), 1, (tb, t) -> {
+            Expr base = tb.let("dk", Ix.mul(Ix.add(Ix.mul(t, Ix.idx(g.channels())), c0), Ix.idx(o)));
+            tb.loop("z", Ix.idx(0), Ix.idx(vectorEnd), lanes, (zb, z) -> zb.store(g.k(), Ix.add(base, z), new Expr.Splat(constant(DType.F32, 0), lanes)));
+            tb.loop("z", Ix.idx(vectorEnd), Ix.idx(n), 1, (zb, z) -> zb.store(g.k(), Ix.add(base, z), constant(DType.F32, 0)));
+        });
+        body.loop("b", Ix.idx(0), g.batch(), 1, (bb, b) -> {
+            Expr xImage = bb.let("xi", Ix.mul(b, Ix.idx(h.in()))), yImage = bb.let("yi", Ix.mul(b, Ix.idx(h.out())));
+            bb.loop("t", Ix.idx(0), Ix.idx(taps), 1, (tb, t) -> {
+                Expr kh = tb.let("kh", Ix.div(t, Ix.idx(w.size()))), kw = tb.let("kw", Ix.mod(t, Ix.idx(w.size())));
+                Expr base = tb.let("dk", Ix.mul(Ix.add(Ix.mul(t, Ix.idx(g.channels())), c0), Ix.idx(o)));
+                Range oh = TapRanges.outputs(tb, h, kh), ow = TapRanges.outputs(tb, w, kw);
+                Expr ih0 = tb.let("ih", Ix.sub(Ix.mul(kh, Ix.idx(h.dilation())), Ix.idx(h.padLow())));
+                Expr iw0 = tb.let("iw", Ix.sub(Ix.mul(kw, Ix.idx(w.dilation())), Ix.idx(w.padLow())));
+                imageRows(tb, g, base, c0, rows, blocks, oh, ow, ih0, iw0, xImage, yImage);
+            });
+        });
     }
 
     /**
@@ -101,23 +147,28 @@ final class ConvGradKernels {
         Range oh = TapRanges.outputs(body, h, kh), ow = TapRanges.outputs(body, w, kw);
         Expr ih0 = body.let("ih", Ix.sub(Ix.mul(kh, Ix.idx(h.dilation())), Ix.idx(h.padLow())));
         Expr iw0 = body.let("iw", Ix.sub(Ix.mul(kw, Ix.idx(w.dilation())), Ix.idx(w.padLow())));
+        body.loop("b", Ix.idx(0), g.batch(), 1, (bb, b) -> imageRows(bb, g, base, c0, rows, blocks, oh, ow, ih0, iw0,
+                bb.let("xi", Ix.mul(b, Ix.idx(h.in()))), bb.let("yi", Ix.mul(b, Ix.idx(h.out())))));
+    }
+
+    /** One image's sums for one tap, added into dk from {@code base} (channels [c0, c0 + blocks * rows)), band by band. */
+    private void imageRows(LoopBuilder bb, Conv g, Expr base, Expr c0, int rows, long blocks, Range oh, Range ow, Expr ih0, Expr iw0,
+                           Expr xImage, Expr yImage) {
+        long o = g.outChannels();
         long[] xRows = new long[rows], dkRows = new long[rows];
         for (int r = 0; r < rows; r++) {
             xRows[r] = r;
             dkRows[r] = r * o;
         }
-        body.loop("b", Ix.idx(0), g.batch(), 1, (bb, b) -> {
-            Expr xImage = bb.let("xi", Ix.mul(b, Ix.idx(h.in()))), yImage = bb.let("yi", Ix.mul(b, Ix.idx(h.out())));
-            bb.loop("ob", oh.lo(), oh.hi(), BAND, (rb, band) -> {
-                var rows0 = new Range(band, rb.let("obe", Ix.min(Ix.add(band, Ix.idx(BAND)), oh.hi())));
-                rb.loop("cb", Ix.idx(0), Ix.idx(blocks * rows), rows, (cb, c) -> {
-                    var at = new KernelTile(cb.let("dk", Ix.add(base, Ix.mul(c, Ix.idx(o)))), cb.let("c", Ix.add(c0, c)), xRows, dkRows, rows0, ow,
-                            ih0, iw0);
-                    long outVectors = o / lanes * lanes, pairEnd = outVectors / (2L * lanes) * (2L * lanes);
-                    cb.loop("o", Ix.idx(0), Ix.idx(pairEnd), 2L * lanes, (ob, o0) -> kernelTile(ob, g, at, xImage, yImage, o0, 2, lanes));
-                    if (outVectors > pairEnd) kernelTile(cb, g, at, xImage, yImage, Ix.idx(pairEnd), 1, lanes);
-                    cb.loop("o", Ix.idx(outVectors), Ix.idx(o), 1, (ob, o0) -> kernelTile(ob, g, at, xImage, yImage, o0, 1, 1));
-                });
+        bb.loop("ob", oh.lo(), oh.hi(), BAND, (rb, band) -> {
+            var rows0 = new Range(band, rb.let("obe", Ix.min(Ix.add(band, Ix.idx(BAND)), oh.hi())));
+            rb.loop("cb", Ix.idx(0), Ix.idx(blocks * rows), rows, (cb, c) -> {
+                var at = new KernelTile(cb.let("dk", Ix.add(base, Ix.mul(c, Ix.idx(o)))), cb.let("c", Ix.add(c0, c)), xRows, dkRows, rows0, ow,
+                        ih0, iw0);
+                long outVectors = o / lanes * lanes, pairEnd = outVectors / (2L * lanes) * (2L * lanes);
+                cb.loop("o", Ix.idx(0), Ix.idx(pairEnd), 2L * lanes, (ob, o0) -> kernelTile(ob, g, at, xImage, yImage, o0, 2, lanes));
+                if (outVectors > pairEnd) kernelTile(cb, g, at, xImage, yImage, Ix.idx(pairEnd), 1, lanes);
+                cb.loop("o", Ix.idx(outVectors), Ix.idx(o), 1, (ob, o0) -> kernelTile(ob, g, at, xImage, yImage, o0, 1, 1));
             });
         });
     }
