@@ -73,11 +73,17 @@ final class MatMulKernels {
         return block(tileRows, lastRows);
     }
 
-    /** B elements above which a plain matrix product walks column strips outermost: a 256 KB B, half of a core's L2 cache. */
+    /** B elements above which a plain matrix product may walk column strips outermost: a 256 KB B, half of a core's L2 cache. */
     static final long LARGE_B = 1 << 16;
 
+    /**
+     * Whether B has more than {@link #LARGE_B} elements and is wider than it is deep: then A, which
+     * every strip re-reads, has fewer columns than B and is the one likelier to stay in cache (a
+     * layer's input gradient, {@code [B, 128] @ [128, 1600]}). A deep B ({@code [B, 1600] @ [1600,
+     * 128]}) keeps the row-block order, which measured no slower there.
+     */
     private static boolean bIsLarge(Expr k, Expr nc) {
-        return k instanceof Expr.Index kk && nc instanceof Expr.Index nn && kk.value() * nn.value() > LARGE_B;
+        return k instanceof Expr.Index kk && nc instanceof Expr.Index nn && kk.value() * nn.value() > LARGE_B && kk.value() < nn.value();
     }
 
     /**

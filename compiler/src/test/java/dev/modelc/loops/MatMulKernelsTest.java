@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The f32 matmul tiles in both loop orders against the interpreter: blocks of rows outermost
- * (B fits in cache) and strips of columns outermost (B larger than {@link MatMulKernels#LARGE_B}
- * elements), each with full row tiles, leftover rows and leftover columns.
+ * (B fits in cache, or is deeper than wide) and strips of columns outermost (B larger than
+ * {@link MatMulKernels#LARGE_B} elements and wider than deep), each with full row tiles, leftover rows and leftover columns.
  */
 class MatMulKernelsTest {
     private static final ToDoubleFunction<Random> ANY = r -> r.nextDouble() * 4 - 2;
@@ -27,12 +27,13 @@ class MatMulKernelsTest {
     void rowBlocksOuter() {
         check(f32(null, 6, 40), f32(null, 40, 50), false);
         check(f32(B, 40), f32(null, 40, 50), false);
+        check(f32(null, 6, 300), f32(null, 300, 250), false); // large but deeper than wide
     }
 
     @Test
-    void columnStripsOuterForALargeB() {
-        check(f32(null, 6, 300), f32(null, 300, 250), true);
-        check(f32(B, 300), f32(null, 300, 256), true);
+    void columnStripsOuterForALargeWideB() {
+        check(f32(null, 6, 250), f32(null, 250, 300), true);
+        check(f32(B, 200), f32(null, 200, 336), true);
     }
 
     private static void check(TensorType a, TensorType bType, boolean columnsOuter) {

@@ -18,12 +18,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Lowered f32 matmuls, compiled, bit for bit what the evaluator computes: row blocks outermost
- * (a small B) and column strips outermost (a B of more than 65,536 elements), with leftover rows
- * and columns.
+ * (a small or a deep B) and column strips outermost (a B of more than 65,536 elements, wider than
+ * deep), with leftover rows and columns.
  */
 class LoweredMatmulTest {
     @ParameterizedTest(name = "[B={0}, {1}] @ [{1}, {2}]")
-    @CsvSource({"6, 40, 50", "7, 300, 250", "5, 260, 256"})
+    @CsvSource({"6, 40, 50", "7, 300, 250", "7, 250, 300", "5, 200, 336"})
     void agreesWithTheEvaluator(long m, long k, long n) {
         var b = new GraphBuilder();
         var bDim = DimExpr.var("B");
