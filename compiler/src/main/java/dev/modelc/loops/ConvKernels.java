@@ -45,7 +45,9 @@ final class ConvKernels {
         Axis h = g.h(), w = g.w();
         long outChannels = g.outChannels();
         long[] interior = TapRanges.interior(w);
-        long blocked = outChannels >= lanes ? (interior[1] - interior[0]) / PIXELS * PIXELS : 0;
+        long span = interior[1] - interior[0], rest = span % PIXELS;
+        // a last, narrower block takes the rest of the interior unless that is a single pixel
+        long blocked = outChannels >= lanes ? span - (rest == 1 ? 1 : 0) : 0;
         long blockEnd = interior[0] + blocked;
         var top = new LoopBuilder(cx);
         top.loop("r", Ix.idx(0), Ix.mul(g.batch(), Ix.idx(h.out())), 1, Stmt.Schedule.PARALLEL, (body, r) -> {
@@ -78,30 +80,39 @@ final class ConvKernels {
 
     /**
      * The output pixels [lo, hi) of the row, all with their whole window inside the image, in
-     * blocks of {@value #PIXELS}. Channel tiles are the outer loop, so that the kernel weights of
-     * one tile stay in L1 cache while every block of the row uses them.
+     * blocks of {@value #PIXELS} and, when the span is not a multiple of that, one narrower block
+     * at the end. Channel tiles are the outer loop, so that the kernel weights of one tile stay
+     * in L1 cache while every block of the row uses them.
      */
     private void blocks(LoopBuilder b, Conv g, Row row, long lo, long hi) {
         if (hi <= lo) return;
         var kw = new Range(Ix.idx(0), Ix.idx(g.w().size()));
         long o = g.outChannels(), vectorEnd = o / lanes * lanes, pairEnd = vectorEnd / (2L * lanes) * (2L * lanes);
         b.loop("o", Ix.idx(0), Ix.idx(pairEnd), 2L * lanes, (ob, o0) ->
-                overBlocks(ob, g, row, lo, hi, (pb, iw0, yBase) -> tile(pb, g, row, kw, iw0, yBase, o0, PIXELS, 2)));
-        if (vectorEnd > pairEnd) overBlocks(b, g, row, lo, hi, (pb, iw0, yBase) -> tile(pb, g, row, kw, iw0, yBase, Ix.idx(pairEnd), PIXELS, 1));
-        if (o > vectorEnd) overBlocks(b, g, row, lo, hi, (pb, iw0, yBase) -> {
-            for (int p = 0; p < PIXELS; p++) {
+                overBlocks(ob, g, row, lo, hi, (pb, iw0, yBase, pixels) -> tile(pb, g, row, kw, iw0, yBase, o0, pixels, 2)));
+        if (vectorEnd > pairEnd) overBlocks(b, g, row, lo, hi, (pb, iw0, yBase, pixels) -> tile(pb, g, row, kw, iw0, yBase, Ix.idx(pairEnd), pixels, 1));
+        if (o > vectorEnd) overBlocks(b, g, row, lo, hi, (pb, iw0, yBase, pixels) -> {
+            for (int p = 0; p < pixels; p++) {
                 Expr iw = Ix.add(iw0, Ix.idx(p * g.w().stride())), y = Ix.add(yBase, Ix.idx(p * o));
                 pb.loop("o", Ix.idx(vectorEnd), Ix.idx(o), 1, (ob, oi) -> scalar(ob, g, row, kw, iw, y, oi));
             }
         });
     }
 
-    interface Block { void at(LoopBuilder b, Expr iw0, Expr yBase); }
+    interface Block { void at(LoopBuilder b, Expr iw0, Expr yBase, int pixels); }
 
-    /** {@code block} for each block of pixels in [lo, hi), with its first pixel's input column and result offset. */
+    /**
+     * {@code block} for each block of {@value #PIXELS} pixels in [lo, hi), then for the narrower
+     * block of the rest, with its first pixel's input column, result offset and width.
+     */
     private static void overBlocks(LoopBuilder b, Conv g, Row row, long lo, long hi, Block block) {
-        b.loop("ow", Ix.idx(lo), Ix.idx(hi), PIXELS, (pb, ow) -> block.at(pb, pb.let("iw", g.w().at(ow, Ix.idx(0))),
-                pb.let("yb", Ix.mul(Ix.add(row.yRow(), ow), Ix.idx(g.outChannels())))));
+        long full = lo + (hi - lo) / PIXELS * PIXELS;
+        b.loop("ow", Ix.idx(lo), Ix.idx(full), PIXELS, (pb, ow) -> block.at(pb, pb.let("iw", g.w().at(ow, Ix.idx(0))),
+                pb.let("yb", Ix.mul(Ix.add(row.yRow(), ow), Ix.idx(g.outChannels()))), PIXELS));
+        if (hi > full) {
+            Expr ow = Ix.idx(full);
+            block.at(b, b.let("iw", g.w().at(ow, Ix.idx(0))), b.let("yb", Ix.mul(Ix.add(row.yRow(), ow), Ix.idx(g.outChannels()))), (int) (hi - full));
+        }
     }
 
     /**

@@ -53,7 +53,7 @@ public final class LoopLowering {
         }
         var cx = new KernelContext(fused, bufferOf, buffers);
         var pointwise = new Pointwise(cx);
-        var reductions = new ReductionKernels(cx, pointwise);
+        var reductions = new ReductionKernels(cx, pointwise, vectorBits);
         var matmul = new MatMulKernels(cx, vectorBits);
         var windows = new WindowKernels(cx, vectorBits);
         var kernels = new ArrayList<LoopProgram.Kernel>();

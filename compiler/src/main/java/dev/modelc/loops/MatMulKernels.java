@@ -18,7 +18,8 @@ import java.util.List;
  * {@code 2*ROWS} vector accumulators over k, each step loading two vectors of a B row and
  * broadcasting one A element per row (the recipe measured at ~64 GFLOP/s per core on the JVM).
  * Rows past the last full tile take a one-row version, columns past the last full vector a
- * scalar dot product. It accumulates in f32 with fused multiply-adds, so it differs from the
+ * scalar dot product. Blocks of rows are the parallel, outer loop, unless B is too large for L2
+ * cache, when strips of columns are (see {@link #columnsOuter}). It accumulates in f32 with fused multiply-adds, so it differs from the
  * interpreter (which accumulates in double) by rounding only.
  *
  * <p>Other element types take a plain dot product per element, accumulated in double (floats)
@@ -64,11 +65,49 @@ final class MatMulKernels {
                 Ix.mul(matrix, Ix.mul(m, k)), Ix.mul(matrix, Ix.mul(k, nc)), Ix.mul(matrix, Ix.mul(m, nc)), m, k, nc);
         Expr fullRows = Ix.mul(Ix.div(m, Ix.idx(ROWS)), Ix.idx(ROWS));
         Expr fullCols = Ix.mul(Ix.div(nc, Ix.idx(2L * lanes)), Ix.idx(2L * lanes));
+        if (r == 2 && bIsLarge(k, nc)) return columnsOuter(ops, fullRows, fullCols);
         String i0 = cx.fresh("i"), i1 = cx.fresh("i");
         var tileRows = new Stmt.Loop(i0, Ix.idx(0), fullRows, ROWS, r == 2 ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL,
                 rowBlock(ops, new Expr.Var(i0, LType.INDEX), ROWS, fullCols));
         var lastRows = new Stmt.Loop(i1, fullRows, m, 1, Stmt.Schedule.SERIAL, rowBlock(ops, new Expr.Var(i1, LType.INDEX), 1, fullCols));
         return block(tileRows, lastRows);
+    }
+
+    /** B elements above which a plain matrix product may walk column strips outermost: a 256 KB B, half of a core's L2 cache. */
+    static final long LARGE_B = 1 << 16;
+
+    /**
+     * Whether B has more than {@link #LARGE_B} elements and is wider than it is deep: then A, which
+     * every strip re-reads, has fewer columns than B and is the one likelier to stay in cache (a
+     * layer's input gradient, {@code [B, 128] @ [128, 1600]}). A deep B ({@code [B, 1600] @ [1600,
+     * 128]}) keeps the row-block order, which measured no slower there.
+     */
+    private static boolean bIsLarge(Expr k, Expr nc) {
+        return k instanceof Expr.Index kk && nc instanceof Expr.Index nn && kk.value() * nn.value() > LARGE_B && kk.value() < nn.value();
+    }
+
+    /**
+     * A plain matrix product whose B does not fit in L2 cache (a dense layer's weights): the
+     * parallel loop runs over strips of {@code 2*lanes} columns, and each strip's tiles go down
+     * all the rows, so the strip of B (K x 2*lanes) stays in cache while A streams past, where
+     * the row-block order would read all of B again for every block of rows. The columns past
+     * the last strip take a parallel loop over rows. Each element is the same dot product either
+     * way, so the result is the same to the bit.
+     */
+    private Stmt columnsOuter(Operands o, Expr fullRows, Expr fullCols) {
+        String j = cx.fresh("j"), i0 = cx.fresh("i"), i1 = cx.fresh("i");
+        var jv = new Expr.Var(j, LType.INDEX);
+        var strip = block(new Stmt.Loop(i0, Ix.idx(0), fullRows, ROWS, Stmt.Schedule.SERIAL, tile(o, new Expr.Var(i0, LType.INDEX), jv, ROWS)),
+                new Stmt.Loop(i1, fullRows, o.m(), 1, Stmt.Schedule.SERIAL, tile(o, new Expr.Var(i1, LType.INDEX), jv, 1)));
+        var parts = new ArrayList<Stmt>();
+        if (!(fullCols instanceof Expr.Index z && z.value() == 0)) parts.add(new Stmt.Loop(j, Ix.idx(0), fullCols, 2L * lanes, Stmt.Schedule.PARALLEL, strip));
+        if (!fullCols.equals(o.nCols())) {
+            String i = cx.fresh("i"), jt = cx.fresh("j");
+            var iv = new Expr.Var(i, LType.INDEX);
+            parts.add(new Stmt.Loop(i, Ix.idx(0), o.m(), 1, Stmt.Schedule.PARALLEL,
+                    new Stmt.Loop(jt, fullCols, o.nCols(), 1, Stmt.Schedule.SERIAL, dot(o, iv, new Expr.Var(jt, LType.INDEX)))));
+        }
+        return new Stmt.Block(parts);
     }
 
     /** {@code rows} rows of C from row {@code i}: full vector tiles, then the remaining columns one by one. */

@@ -75,15 +75,31 @@ final class PoolKernels {
         return top.build();
     }
 
-    /** {@code dx[element each window of x chooses] += dy[window]}, from dx zeroed image by image. */
+    /**
+     * Whether the windows along this axis cover it exactly once each: no padding, the stride
+     * equal to the size, and the windows ending where the input does.
+     */
+    static boolean tiles(Axis a) {
+        return a.padLow() == 0 && a.dilation() == 1 && a.stride() == a.size() && a.out() * a.size() == a.in();
+    }
+
+    /**
+     * {@code dx[element each window of x chooses] += dy[window]}, from dx zeroed image by image.
+     * Where the windows tile the image ({@link #tiles} on both axes), every element of dx belongs
+     * to exactly one window, so its sum is {@code 0 + (chosen ? dy : 0)}: that is stored directly,
+     * with the constant 0 in place of the zeroed element, and the zeroing pass is left out.
+     */
     Stmt maxPoolGrad(int x, int dy, int dx, Expr batch, long channels, Axis h, Axis w) {
         var p = new Pool(x, batch, channels, h, w);
         long image = h.in() * w.in() * channels, vectorEnd = image / lanes * lanes;
+        boolean direct = tiles(h) && tiles(w);
         var top = new LoopBuilder(cx);
         top.loop("b", Ix.idx(0), batch, 1, Stmt.Schedule.PARALLEL, (body, b) -> {
             Expr base = body.let("dx", Ix.mul(b, Ix.idx(image)));
-            body.loop("z", Ix.idx(0), Ix.idx(vectorEnd), lanes, (zb, z) -> zb.store(dx, Ix.add(base, z), new Expr.Splat(constant(DType.F32, 0), lanes)));
-            body.loop("z", Ix.idx(vectorEnd), Ix.idx(image), 1, (zb, z) -> zb.store(dx, Ix.add(base, z), constant(DType.F32, 0)));
+            if (!direct) {
+                body.loop("z", Ix.idx(0), Ix.idx(vectorEnd), lanes, (zb, z) -> zb.store(dx, Ix.add(base, z), new Expr.Splat(constant(DType.F32, 0), lanes)));
+                body.loop("z", Ix.idx(vectorEnd), Ix.idx(image), 1, (zb, z) -> zb.store(dx, Ix.add(base, z), constant(DType.F32, 0)));
+            }
             Expr xImage = body.let("xi", Ix.mul(b, Ix.idx(h.in())));
             body.loop("oh", Ix.idx(0), Ix.idx(h.out()), 1, (hb, oh) -> {
                 Range kh = TapRanges.taps(hb, h, oh);
@@ -99,7 +115,8 @@ final class PoolKernels {
                         overWindow(cb, win, (tb, kh2, kw2) -> {
                             Expr at = tb.let("at", xAt(p, win, kh2, kw2, c));
                             Expr hit = cmp(BinaryFn.EQ, ch.tap(), tapId(win, kh2, kw2, type));
-                            tb.store(dx, at, new Expr.Binary(BinaryFn.ADD, new Expr.Load(dx, at, type), new Expr.Select(hit, grad, zero), type));
+                            Expr before = direct ? zero : new Expr.Load(dx, at, type);
+                            tb.store(dx, at, new Expr.Binary(BinaryFn.ADD, before, new Expr.Select(hit, grad, zero), type));
                         });
                     });
                 });

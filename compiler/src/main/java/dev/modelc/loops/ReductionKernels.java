@@ -24,9 +24,15 @@ final class ReductionKernels {
     private final KernelContext cx;
     private final Pointwise pw;
 
-    ReductionKernels(KernelContext cx, Pointwise pw) {
+    /** Lanes of a double vector (the f32 vector width halved); below 2, no vectors. */
+    private final int doubleLanes;
+
+    ReductionKernels(KernelContext cx, Pointwise pw) { this(cx, pw, LoopLowering.VECTOR_BITS); }
+
+    ReductionKernels(KernelContext cx, Pointwise pw, int vectorBits) {
         this.cx = cx;
         this.pw = pw;
+        this.doubleLanes = vectorBits / 64;
     }
 
     Stmt reduce(Node n, Op.Reduce r, int out) {
@@ -68,20 +74,50 @@ final class ReductionKernels {
         int sums = cx.scratch(DType.F64, n.type().shape());
         String ob = cx.fresh("o");
         var obv = new Expr.Var(ob, LType.INDEX);
-        Expr hi = Ix.min(Ix.add(obv, Ix.idx(COLUMNS)), cols);
+        String hiName = cx.fresh("hi"), endName = cx.fresh("end");
+        Expr hiValue = Ix.min(Ix.add(obv, Ix.idx(COLUMNS)), cols);
+        Expr hi = new Expr.Var(hiName, LType.INDEX);
+        // where the strip's vectors of doubles end (see vectorRow), computed once per strip
+        Expr end = new Expr.Var(endName, LType.INDEX);
+        Expr endValue = Ix.add(obv, Ix.mul(Ix.div(Ix.sub(hi, obv), Ix.idx(Math.max(doubleLanes, 1))), Ix.idx(Math.max(doubleLanes, 1))));
         java.util.function.Function<java.util.function.Function<Expr, Stmt>, Stmt> strip = body -> {
             String o = cx.fresh("o");
             return new Stmt.Loop(o, obv, hi, 1, Stmt.Schedule.SERIAL, body.apply(new Expr.Var(o, LType.INDEX)));
         };
         var sumAt = (java.util.function.Function<Expr, Expr>) o -> new Expr.Load(sums, o, LType.scalar(DType.F64));
         Stmt init = strip.apply(o -> new Stmt.Store(sums, o, constant(DType.F64, identity(r.fn(), t))));
-        Stmt rows = cx.nest(xShape.subList(0, xShape.size() - 1), "r", Stmt.Schedule.SERIAL, row -> strip.apply(o -> {
-            var full = new ArrayList<>(row);
-            full.add(o);
-            return new Stmt.Store(sums, o, combine(r.fn(), DType.F64, sumAt.apply(o), cast(pw.value(x, full), DType.F64)));
-        }));
+        Stmt rows = cx.nest(xShape.subList(0, xShape.size() - 1), "r", Stmt.Schedule.SERIAL, row -> {
+            java.util.function.Function<Expr, Expr> value = o -> {
+                var full = new ArrayList<>(row);
+                full.add(o);
+                return pw.value(x, full);
+            };
+            Stmt scalar = strip.apply(o -> new Stmt.Store(sums, o, combine(r.fn(), DType.F64, sumAt.apply(o), cast(value.apply(o), DType.F64))));
+            return r.fn() == ReduceFn.SUM && t == DType.F32 && doubleLanes >= 2 ? vectorRow(sums, obv, end, hi, value).orElse(scalar) : scalar;
+        });
         Stmt finish = strip.apply(o -> new Stmt.Store(out, o, cast(sumAt.apply(o), t)));
-        return new Stmt.Loop(ob, Ix.idx(0), cols, COLUMNS, Stmt.Schedule.PARALLEL, block(init, rows, finish));
+        return new Stmt.Loop(ob, Ix.idx(0), cols, COLUMNS, Stmt.Schedule.PARALLEL, block(new Stmt.Declare(hiName, LType.INDEX, hiValue),
+                new Stmt.Declare(endName, LType.INDEX, endValue), init, rows, finish));
+    }
+
+    /**
+     * One row's f32 sums into the strip [lo, hi) of double accumulators, {@link #doubleLanes}
+     * columns at a time up to {@code end}: a vector of f32 values widened to doubles (exact) and added lane by lane,
+     * so each column gets the very additions of the scalar loop, which takes the columns left
+     * over. Empty when the row's value has no exact vector form (see {@link Vectorizer}).
+     */
+    private java.util.Optional<Stmt> vectorRow(int sums, Expr lo, Expr end, Expr hi, java.util.function.Function<Expr, Expr> value) {
+        String o = cx.fresh("o");
+        var ov = new Expr.Var(o, LType.INDEX);
+        var vector = new Vectorizer(o, doubleLanes).vectorize(value.apply(ov));
+        if (vector.isEmpty()) return java.util.Optional.empty();
+        LType f64s = LType.scalar(DType.F64).withLanes(doubleLanes);
+        Stmt body = new Stmt.Store(sums, ov, new Expr.Binary(BinaryFn.ADD, new Expr.Load(sums, ov, f64s), new Expr.Cast(vector.get(), f64s), f64s));
+        String tail = cx.fresh("o");
+        var tv = new Expr.Var(tail, LType.INDEX);
+        Stmt rest = new Stmt.Store(sums, tv, combine(ReduceFn.SUM, DType.F64, new Expr.Load(sums, tv, LType.scalar(DType.F64)), cast(value.apply(tv), DType.F64)));
+        return java.util.Optional.of(block(new Stmt.Loop(o, lo, end, doubleLanes, Stmt.Schedule.SERIAL, body),
+                new Stmt.Loop(tail, end, hi, 1, Stmt.Schedule.SERIAL, rest)));
     }
 
     /** The first index of the maximum (minimum) along the axis; a NaN beats every number and the first NaN wins. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * interpreter ({@link F32Agreement}): conv2d and both gradients over strides 1 and 2, dilations
  * 1 and 2, same and valid padding, and channel counts that hit every part of the kernels (1, 3: scalar channels only; 8, 20: one vector, vectors and
  * a scalar tail; 32, 64: the full register tiles), with widths that give blocked interior pixels
- * as well as edge pixels. The batch is a dimension variable, as in models.
+ * (in full blocks and a narrower last block) as well as edge pixels, and kernel gradients with
+ * fewer than 4 input channels, whose tiles are taps of a kernel row. The batch is a dimension variable, as in models.
  */
 class ConvKernelsTest {
     record Config(long h, long w, long kh, long kw, long c, long o, Window window) {
@@ -47,7 +48,11 @@ class ConvKernelsTest {
                 new Config(6, 13, 3, 3, 3, 64, same11),
                 new Config(5, 9, 1, 1, 20, 20, valid11),
                 new Config(6, 8, 3, 3, 64, 32, same22),
-                new Config(4, 5, 3, 3, 8, 8, same11));
+                new Config(4, 5, 3, 3, 8, 8, same11),
+                // fewer than 4 input channels and no clipping along the width: the kernel gradient's tiles of taps
+                new Config(8, 11, 3, 3, 3, 28, valid11),
+                new Config(9, 12, 2, 3, 2, 16, new Window(2, 2, 1, 2, false)),
+                new Config(7, 9, 3, 1, 2, 40, same11));
     }
 
     @ParameterizedTest(name = "conv2d {0}")

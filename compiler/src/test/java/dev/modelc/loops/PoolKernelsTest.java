@@ -37,7 +37,9 @@ class PoolKernelsTest {
                 new Config(7, 8, 20, new Pool(3, 3, 2, 2, true)),
                 new Config(5, 6, 32, new Pool(2, 3, 1, 2, false)),
                 new Config(5, 5, 1, new Pool(3, 2, 1, 1, true)),
-                new Config(6, 6, 9, new Pool(3, 3, 3, 3, false)));
+                new Config(6, 6, 9, new Pool(3, 3, 3, 3, false)),
+                // windows that tile the image: the gradient stores without a zeroing pass
+                new Config(8, 6, 12, new Pool(2, 2, 2, 2, false)));
     }
 
     /** Max pooling picks elements; only overlapping gradients add, exactly here (small integers). */

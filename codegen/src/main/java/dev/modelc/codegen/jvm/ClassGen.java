@@ -33,6 +33,8 @@ import org.objectweb.asm.MethodVisitor;
 final class ClassGen {
     static final String PACKAGE = "dev/modelc/codegen/jvm/";
     private static final String COMPILED = "dev/modelc/runtime/jvm/CompiledProgram";
+    private static final String PROFILE = "dev/modelc/runtime/jvm/KernelProfile";
+    private static final String PROFILE_DESC = "L" + PROFILE + ";";
 
     record Capture(String name, LType type) {}
 
@@ -65,6 +67,7 @@ final class ClassGen {
             cw.visitField(ACC_PRIVATE, field(b), Kind.of(b.dtype()).arrayDesc(), null, null).visitEnd();
         }
         for (String d : program.dims()) cw.visitField(ACC_PRIVATE, dimField(d), "I", null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "PROFILE", PROFILE_DESC, null, null).visitEnd();
         constructor();
         bind();
         var kernelNames = new ArrayList<String>();
@@ -84,6 +87,8 @@ final class ClassGen {
             kernelParams.add(params);
         }
         runKernels(kernelNames, kernelParams);
+        runProfiled(kernelNames, kernelParams);
+        staticInit(program.kernels().stream().map(k -> k.name()).toList());
         for (int i = 0; i < outlined.size(); i++) parallelBody(outlined.get(i)); // bodies may add nested ones
         dispatch();
         cw.visitEnd();
@@ -168,9 +173,57 @@ final class ClassGen {
         finish(mv);
     }
 
+    /**
+     * {@code static { PROFILE = KernelProfile.ENABLED ? KernelProfile.register(entry, "k0_..,k1_..") : null; }}:
+     * a static final null when profiling is off, which C2 takes as a constant.
+     */
+    private void staticInit(List<String> names) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        Label off = new Label(), set = new Label();
+        mv.visitFieldInsn(GETSTATIC, PROFILE, "ENABLED", "Z");
+        mv.visitJumpInsn(IFEQ, off);
+        mv.visitLdcInsn(program.entry());
+        mv.visitLdcInsn(String.join(",", names));
+        mv.visitMethodInsn(INVOKESTATIC, PROFILE, "register", "(Ljava/lang/String;Ljava/lang/String;)" + PROFILE_DESC, false);
+        mv.visitJumpInsn(GOTO, set);
+        mv.visitLabel(off);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitLabel(set);
+        mv.visitFieldInsn(PUTSTATIC, className, "PROFILE", PROFILE_DESC);
+        finish(mv);
+    }
+
+    /** {@code runProfiled()}: as {@code run()}, timing each kernel call ({@code KernelProfile.now()}) into PROFILE. */
+    private void runProfiled(List<String> names, List<Params> params) {
+        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, "runProfiled", "()V", null, null);
+        mv.visitCode();
+        for (int i = 0; i < names.size(); i++) {
+            mv.visitMethodInsn(INVOKESTATIC, PROFILE, "now", "()J", false);
+            mv.visitVarInsn(LSTORE, 1);
+            mv.visitVarInsn(ALOAD, 0);
+            pushFields(mv, params.get(i).buffers(), params.get(i).dims());
+            mv.visitMethodInsn(INVOKEVIRTUAL, className, names.get(i), descriptor(params.get(i), "", List.of()), false);
+            mv.visitFieldInsn(GETSTATIC, className, "PROFILE", PROFILE_DESC);
+            ScalarOps.push(mv, i);
+            mv.visitMethodInsn(INVOKESTATIC, PROFILE, "now", "()J", false);
+            mv.visitVarInsn(LLOAD, 1);
+            mv.visitInsn(LSUB);
+            mv.visitMethodInsn(INVOKEVIRTUAL, PROFILE, "add", "(IJ)V", false);
+        }
+        finish(mv);
+    }
+
     private void runKernels(List<String> names, List<Params> params) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "()V", null, null);
         mv.visitCode();
+        Label plain = new Label();
+        mv.visitFieldInsn(GETSTATIC, className, "PROFILE", PROFILE_DESC);
+        mv.visitJumpInsn(IFNULL, plain);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, className, "runProfiled", "()V", false);
+        mv.visitInsn(RETURN);
+        mv.visitLabel(plain);
         for (int i = 0; i < names.size(); i++) {
             mv.visitVarInsn(ALOAD, 0);
             pushFields(mv, params.get(i).buffers(), params.get(i).dims());

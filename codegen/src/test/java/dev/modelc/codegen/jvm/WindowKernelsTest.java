@@ -38,7 +38,7 @@ class WindowKernelsTest {
     static Stream<Case> cases() {
         var out = new ArrayList<Case>();
         var windows = List.of(new Window(1, 1, 1, 1, false), new Window(2, 2, 1, 1, true), new Window(1, 2, 2, 1, true));
-        long[][] channels = {{1, 32}, {3, 20}, {20, 64}, {32, 3}};
+        long[][] channels = {{1, 32}, {3, 20}, {20, 64}, {32, 3}, {3, 28}};
         for (var win : windows) {
             for (long[] c : channels) {
                 var x = f32(B, 7, 10, c[0]);
@@ -51,8 +51,9 @@ class WindowKernelsTest {
             }
         }
         for (var pool : List.of(new Pool(2, 2, 2, 2, false), new Pool(3, 3, 2, 2, true))) {
-            for (long c : new long[] {3, 20}) {
-                var x = f32(B, 7, 8, c);
+            for (long[] hc : new long[][] {{7, 3}, {7, 20}, {6, 20}}) { // 6 x 8 with 2 x 2 windows: they tile the image
+                long c = hc[1];
+                var x = f32(B, hc[0], 8, c);
                 var y = TypeRules.pool(x, pool);
                 String at = " x" + x.shape() + " " + pool;
                 out.add(new Case("maxpool" + at, graph(new Op.MaxPool(pool), y, x)));
