@@ -70,7 +70,7 @@ public final class Fusion {
             collectInlined(n, byId, materialized, aliases, inlined, new HashSet<>());
             kernels.add(new Kernel(n.id(), kind(n.op()), inlined));
         }
-        //EPI fuseEpilogues(g, kernels, materialized, aliases, results);
+        fuseEpilogues(g, kernels, materialized, aliases, results);
         var inPlace = InPlace.plan(g, kernels, aliases);
         var slots = BufferPlan.slots(g, kernels, materialized, aliases, results, inPlace.keySet());
         return new FusedGraph(g, kernels, materialized, aliases, slots, inPlace);
