@@ -152,6 +152,24 @@ final class MatMulKernels {
         var blockBody = new ArrayList<Stmt>();
         blockBody.add(new Stmt.Declare(ie, LType.INDEX, Ix.min(Ix.add(ibv, Ix.idx(rowBlock)), m)));
         blockBody.add(new Stmt.Declare(ife, LType.INDEX, Ix.min(Ix.add(ibv, Ix.idx(rowBlock)), fullRows)));
+        // a transposed A: the block's full tiles are first gathered into scratch, each tile's rows
+        // interleaved (row i + r, k at i*K + ROWS*k + r), so that a tile reads A contiguously
+        // instead of ROWS floats at a stride of M per k
+        BSource aDirect = new BSource(-1, null), aSrc = aDirect;
+        if (a.transposed() && pack) {
+            int scratchA = cx.scratch(DType.F32, aNode.type().shape());
+            aSrc = new BSource(scratchA, o.aBase());
+            String kk = cx.fresh("k"), ii = cx.fresh("i");
+            var kv = new Expr.Var(kk, LType.INDEX);
+            var iv = new Expr.Var(ii, LType.INDEX);
+            var copies = new ArrayList<Stmt>();
+            for (int row = 0; row < ROWS; row++) {
+                copies.add(new Stmt.Store(scratchA, Ix.add(Ix.add(o.aBase(), Ix.add(Ix.mul(iv, k), Ix.mul(kv, Ix.idx(ROWS)))), Ix.idx(row)),
+                        new Expr.Load(a.buffer(), o.aAt(Ix.add(iv, Ix.idx(row)), kv), LType.scalar(DType.F32))));
+            }
+            blockBody.add(new Stmt.Loop(kk, Ix.idx(0), k, 1, Stmt.Schedule.SERIAL,
+                    new Stmt.Loop(ii, ibv, ifv, ROWS, Stmt.Schedule.SERIAL, new Stmt.Block(copies))));
+        }
         if (anyStrip) {
             boolean blocked = !(k instanceof Expr.Index ki && ki.value() <= K_BLOCK);
             Expr kLo = Ix.idx(0), kHi = k;
@@ -166,9 +184,9 @@ final class MatMulKernels {
             var jv = new Expr.Var(j, LType.INDEX);
             var strip = block(
                     new Stmt.Loop(i0, ibv, ifv, ROWS, Stmt.Schedule.SERIAL,
-                            tile(o, epi, src, new Expr.Var(i0, LType.INDEX), jv, ROWS, 2, kLo, kHi, blocked)),
+                            tile(o, epi, aSrc, src, new Expr.Var(i0, LType.INDEX), jv, ROWS, 2, kLo, kHi, blocked)),
                     new Stmt.Loop(i1, Ix.max(ibv, fullRows), iev, 1, Stmt.Schedule.SERIAL,
-                            tile(o, epi, src, new Expr.Var(i1, LType.INDEX), jv, 1, 2, kLo, kHi, blocked)));
+                            tile(o, epi, aDirect, src, new Expr.Var(i1, LType.INDEX), jv, 1, 2, kLo, kHi, blocked)));
             Stmt strips = new Stmt.Loop(j, Ix.idx(0), fullCols, w, Stmt.Schedule.SERIAL, strip);
             if (blocked) {
                 strips = new Stmt.Loop(kb, Ix.idx(0), k, K_BLOCK, Stmt.Schedule.SERIAL,
@@ -186,9 +204,9 @@ final class MatMulKernels {
                 var none = new BSource(-1, null);
                 var half = block(
                         new Stmt.Loop(i0, ibv, ifv, ROWS, Stmt.Schedule.SERIAL,
-                                tile(o, epi, none, new Expr.Var(i0, LType.INDEX), jv, ROWS, 1, Ix.idx(0), k, false)),
+                                tile(o, epi, aSrc, none, new Expr.Var(i0, LType.INDEX), jv, ROWS, 1, Ix.idx(0), k, false)),
                         new Stmt.Loop(i1, Ix.max(ibv, fullRows), iev, 1, Stmt.Schedule.SERIAL,
-                                tile(o, epi, none, new Expr.Var(i1, LType.INDEX), jv, 1, 1, Ix.idx(0), k, false)));
+                                tile(o, epi, aDirect, none, new Expr.Var(i1, LType.INDEX), jv, 1, 1, Ix.idx(0), k, false)));
                 blockBody.add(new Stmt.Loop(j, fullCols, halfCols, lanes, Stmt.Schedule.SERIAL, half));
                 scalarFrom = halfCols;
             }
@@ -241,7 +259,7 @@ final class MatMulKernels {
      * {@code blocked} and this is not the first k-block, from C; stored to C, then the epilogue
      * once the last k-block is in.
      */
-    private Stmt tile(Operands o, Epilogue epi, BSource src, Expr i, Expr j, int rows, int halves, Expr kLo, Expr kHi, boolean blocked) {
+    private Stmt tile(Operands o, Epilogue epi, BSource aSrc, BSource src, Expr i, Expr j, int rows, int halves, Expr kLo, Expr kHi, boolean blocked) {
         var vec = new LType.Vector(DType.F32, lanes);
         var acc = new String[rows][halves];
         var body = new ArrayList<Stmt>();
@@ -266,7 +284,11 @@ final class MatMulKernels {
             step.add(new Stmt.Declare(bv[h], vec, new Expr.Load(src.isPacked() ? src.packed() : o.b().buffer(), at, vec)));
         }
         for (int row = 0; row < rows; row++) {
-            var a = new Expr.Splat(new Expr.Load(o.a().buffer(), o.aAt(Ix.add(i, Ix.idx(row)), kv), LType.scalar(DType.F32)), lanes);
+            Expr aLoad = aSrc.isPacked()
+                    ? new Expr.Load(aSrc.packed(), Ix.add(Ix.add(aSrc.base(), Ix.add(Ix.mul(i, o.k()), Ix.mul(kv, Ix.idx(ROWS)))), Ix.idx(row)),
+                            LType.scalar(DType.F32))
+                    : new Expr.Load(o.a().buffer(), o.aAt(Ix.add(i, Ix.idx(row)), kv), LType.scalar(DType.F32));
+            var a = new Expr.Splat(aLoad, lanes);
             for (int h = 0; h < halves; h++) {
                 var c = new Expr.Var(acc[row][h], vec);
                 step.add(new Stmt.Assign(acc[row][h], new Expr.Fma(a, new Expr.Var(bv[h], vec), c)));
