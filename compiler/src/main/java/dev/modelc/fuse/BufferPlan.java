@@ -28,9 +28,7 @@ final class BufferPlan {
         Map<Integer, Integer> lastRead = new HashMap<>();
         for (int k = 0; k < kernels.size(); k++) {
             var kernel = kernels.get(k);
-            var computed = new ArrayList<>(kernel.inlined());
-            computed.add(kernel.root());
-            for (int node : computed) {
+            for (int node : kernel.computed()) {
                 for (int in : byId.get(node).inputs()) {
                     if (materialized.contains(in) || aliases.containsKey(in)) lastRead.merge(storage(in, aliases), k, Math::max);
                 }

@@ -24,9 +24,31 @@ public record FusedGraph(Graph graph, List<Kernel> kernels, Set<Integer> materia
         inPlace = Map.copyOf(inPlace);
     }
 
-    /** A kernel: the node it computes, the kind of loop nest, and the pointwise nodes inlined into it. */
-    public record Kernel(int root, KernelKind kind, List<Integer> inlined) {
-        public Kernel { inlined = List.copyOf(inlined); }
+    /**
+     * A kernel: the node it stores ({@code root}), the kind of loop nest, and the pointwise nodes
+     * inlined into it. {@code op} is the node whose loop nest the kernel runs: the root, or for a
+     * matmul with an epilogue the matmul, whose result is never stored on its own; the epilogue
+     * is then the pointwise root computed from it elementwise, with the nodes in {@code epilogue}
+     * computed inline; {@code inlined} are the op's own inline operands.
+     */
+    public record Kernel(int root, KernelKind kind, List<Integer> inlined, int op, List<Integer> epilogue) {
+        public Kernel {
+            inlined = List.copyOf(inlined);
+            epilogue = List.copyOf(epilogue);
+        }
+
+        public Kernel(int root, KernelKind kind, List<Integer> inlined) { this(root, kind, inlined, root, List.of()); }
+
+        public boolean hasEpilogue() { return op != root; }
+
+        /** Every node the kernel computes: the inlined ones, the op, the epilogue's and the root. */
+        public List<Integer> computed() {
+            var out = new java.util.ArrayList<>(inlined);
+            if (op != root) out.add(op);
+            out.addAll(epilogue);
+            out.add(root);
+            return out;
+        }
     }
 
     public enum KernelKind { POINTWISE, REDUCE, ARG_REDUCE, MATMUL, SOFTMAX, CONV, POOL }

@@ -24,6 +24,10 @@ public final class FusedPrinter {
             sb.append("  kernel k").append(k).append(' ').append(kernel.kind().name().toLowerCase(Locale.ROOT))
                     .append(" -> ").append(destination(f, kernel.root())).append('\n');
             for (int in : kernel.inlined()) sb.append("    inline ").append(GraphPrinter.line(byId.get(in))).append('\n');
+            if (kernel.hasEpilogue()) {
+                sb.append("    tile   ").append(GraphPrinter.line(byId.get(kernel.op()))).append('\n');
+                for (int in : kernel.epilogue()) sb.append("    epilog ").append(GraphPrinter.line(byId.get(in))).append('\n');
+            }
             sb.append("    store  ").append(GraphPrinter.line(byId.get(kernel.root()))).append('\n');
         }
         f.aliases().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e ->

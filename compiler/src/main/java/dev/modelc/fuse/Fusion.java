@@ -28,9 +28,11 @@ public final class Fusion {
         var byId = g.byId();
         Map<Integer, Integer> uses = new HashMap<>();
         Set<Integer> bufferOperands = new HashSet<>();
+        Set<Integer> nonMatmulBufferOperands = new HashSet<>();
         for (var n : g.nodes()) {
             for (int in : n.inputs()) uses.merge(in, 1, Integer::sum);
             if (needsBufferOperands(n.op())) bufferOperands.addAll(n.inputs());
+            if (needsBufferOperands(n.op()) && !(n.op() instanceof Op.MatMul)) nonMatmulBufferOperands.addAll(n.inputs());
         }
         Set<Integer> results = new HashSet<>();
         for (var r : g.results()) {
@@ -54,7 +56,10 @@ public final class Fusion {
             int c = ownCost(n.op());
             for (int in : n.inputs()) c += materialized.contains(in) || aliases.containsKey(in) ? 0 : cost.getOrDefault(in, 0);
             cost.put(n.id(), c);
-            if (results.contains(n.id()) || bufferOperands.contains(n.id()) || (uses.getOrDefault(n.id(), 0) > 1 && c > 0)) {
+            // a matmul reads a transpose of a stored value's last two axes through the swapped index
+            boolean readThrough = n.op() instanceof Op.Transpose t && isLastTwoSwap(t.perm()) && !nonMatmulBufferOperands.contains(n.id())
+                    && materialized.contains(storageOf(n.inputs().get(0), aliases));
+            if (results.contains(n.id()) || (bufferOperands.contains(n.id()) && !readThrough) || (uses.getOrDefault(n.id(), 0) > 1 && c > 0)) {
                 materialized.add(n.id());
             }
         }
@@ -65,9 +70,57 @@ public final class Fusion {
             collectInlined(n, byId, materialized, aliases, inlined, new HashSet<>());
             kernels.add(new Kernel(n.id(), kind(n.op()), inlined));
         }
+        fuseEpilogues(g, kernels, materialized, aliases, results);
         var inPlace = InPlace.plan(g, kernels, aliases);
         var slots = BufferPlan.slots(g, kernels, materialized, aliases, results, inPlace.keySet());
         return new FusedGraph(g, kernels, materialized, aliases, slots, inPlace);
+    }
+
+    /**
+     * Gives a matmul the pointwise kernel that is its only reader as an epilogue, when that kernel
+     * reads the product only elementwise (through unary, binary, select and convert nodes from its
+     * root, never a broadcast, transpose or other remap), stores a value of the product's type and
+     * shape, and would not have been written in place over an input. The product is then never
+     * stored on its own: the matmul kernel stores the epilogue's root, at the reader's position.
+     */
+    private static void fuseEpilogues(Graph g, List<Kernel> kernels, Set<Integer> materialized, Map<Integer, Integer> aliases,
+                                      Set<Integer> results) {
+        var byId = g.byId();
+        var inPlace = InPlace.plan(g, kernels, aliases).keySet();
+        for (int km = 0; km < kernels.size(); km++) {
+            var mk = kernels.get(km);
+            int m = mk.op();
+            if (mk.kind() != KernelKind.MATMUL || mk.hasEpilogue() || results.contains(m) || aliases.containsValue(m)) continue;
+            int reader = -1, readers = 0;
+            for (int k = 0; k < kernels.size(); k++) {
+                if (k == km) continue;
+                for (int node : kernels.get(k).computed()) {
+                    if (byId.get(node).inputs().contains(m)) {
+                        reader = k;
+                        readers++;
+                        break;
+                    }
+                }
+            }
+            if (readers != 1) continue;
+            var p = kernels.get(reader);
+            var root = byId.get(p.root());
+            if (p.kind() != KernelKind.POINTWISE || p.hasEpilogue() || inPlace.contains(p.root())
+                    || !root.type().equals(byId.get(m).type())
+                    || !InPlace.readsOnlyAtStoredElement(p, m, byId)) continue;
+            kernels.set(reader, new Kernel(p.root(), KernelKind.MATMUL, mk.inlined(), m, p.inlined()));
+            kernels.remove(km);
+            materialized.remove(m);
+            km--;
+        }
+    }
+
+    /** True for {@code [0, 1, ..., r-3, r-1, r-2]}. */
+    static boolean isLastTwoSwap(List<Integer> perm) {
+        int r = perm.size();
+        if (r < 2) return false;
+        for (int i = 0; i < r - 2; i++) if (perm.get(i) != i) return false;
+        return perm.get(r - 2) == r - 1 && perm.get(r - 1) == r - 2;
     }
 
     static int storageOf(int node, Map<Integer, Integer> aliases) {

@@ -67,7 +67,7 @@ final class InPlace {
      * True when every read of {@code input} inside the kernel is an operand of an elementwise op
      * that is itself reached from the stored root through elementwise ops only.
      */
-    private static boolean readsOnlyAtStoredElement(Kernel kernel, int input, Map<Integer, Node> byId) {
+    static boolean readsOnlyAtStoredElement(Kernel kernel, int input, Map<Integer, Node> byId) {
         Set<Integer> inKernel = new HashSet<>(computed(kernel));
         Set<Integer> sameIndex = new HashSet<>();
         var pending = new java.util.ArrayDeque<Integer>();
@@ -85,14 +85,10 @@ final class InPlace {
         return true;
     }
 
-    private static List<Integer> computed(Kernel kernel) {
-        var out = new java.util.ArrayList<>(kernel.inlined());
-        out.add(kernel.root());
-        return out;
-    }
+    private static List<Integer> computed(Kernel kernel) { return kernel.computed(); }
 
     /** Ops whose element i depends only on their operands' elements i (operands have the result's shape). */
-    private static boolean isElementwise(Op op) {
+    static boolean isElementwise(Op op) {
         return switch (op) {
             case Op.Unary u -> true;
             case Op.Binary b -> true;

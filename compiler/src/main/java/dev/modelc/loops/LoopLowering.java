@@ -54,7 +54,7 @@ public final class LoopLowering {
         var cx = new KernelContext(fused, bufferOf, buffers);
         var pointwise = new Pointwise(cx);
         var reductions = new ReductionKernels(cx, pointwise, vectorBits);
-        var matmul = new MatMulKernels(cx, vectorBits);
+        var matmul = new MatMulKernels(cx, pointwise, vectorBits);
         var windows = new WindowKernels(cx, vectorBits);
         var kernels = new ArrayList<LoopProgram.Kernel>();
         for (var k : fused.kernels()) {
@@ -66,7 +66,7 @@ public final class LoopLowering {
                 case REDUCE -> reductions.reduce(n, (Op.Reduce) n.op(), out);
                 case ARG_REDUCE -> reductions.argReduce(n, (Op.ArgReduce) n.op(), out);
                 case SOFTMAX -> reductions.softmax(n, axes(n.op()), out);
-                case MATMUL -> matmul.matmul(n, out);
+                case MATMUL -> matmul.matmul(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
                 case CONV -> windows.conv(n, out);
                 case POOL -> windows.pool(n, out);
             };
@@ -135,9 +135,7 @@ public final class LoopLowering {
     /** The buffers a kernel reads: those of the stored nodes its root and inlined nodes take as operands. */
     private static List<Integer> reads(KernelContext cx, FusedGraph.Kernel k, Node root) {
         var out = new LinkedHashSet<Integer>();
-        var computed = new ArrayList<>(k.inlined());
-        computed.add(root.id());
-        for (int id : computed) {
+        for (int id : k.computed()) {
             for (int in : cx.node(id).inputs()) {
                 int b = cx.buffer(in);
                 if (b >= 0) out.add(b);

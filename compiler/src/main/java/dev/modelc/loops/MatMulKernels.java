@@ -5,22 +5,33 @@ import static dev.modelc.loops.KernelContext.cast;
 import static dev.modelc.loops.KernelContext.constant;
 
 import dev.modelc.check.DType;
-import dev.modelc.check.DimExpr;
 import dev.modelc.graph.Node;
+import dev.modelc.graph.Op;
 import dev.modelc.graph.Op.BinaryFn;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code [..., M, K] @ [..., K, N]} over equal leading axes.
+ * {@code [..., M, K] @ [..., K, N]} over equal leading axes. An operand may be a buffer or the
+ * transpose of a buffer's last two axes, read through the swapped index (no transposed copy).
  *
- * <p>f32 takes a register-blocked micro-kernel: a {@value #ROWS}x{@code 2*lanes} tile of C held in
- * {@code 2*ROWS} vector accumulators over k, each step loading two vectors of a B row and
- * broadcasting one A element per row (the recipe measured at ~64 GFLOP/s per core on the JVM).
- * Rows past the last full tile take a one-row version, columns past the last full vector a
- * scalar dot product. Blocks of rows are the parallel, outer loop, unless B is too large for L2
- * cache, when strips of columns are (see {@link #columnsOuter}). It accumulates in f32 with fused multiply-adds, so it differs from the
- * interpreter (which accumulates in double) by rounding only.
+ * <p>f32 takes a blocked, register-tiled kernel. B's full 16-column strips are first packed into
+ * a scratch buffer, strip after strip, each strip {@code K x 16} contiguous (a transposed B is
+ * gathered there). Rows of C go in blocks of about {@value #ROW_BLOCK} (the parallel loop), k in
+ * blocks of {@value #K_BLOCK}, so that a block of A stays in L2 and a strip's k-block of packed B
+ * (16 KiB) in L1 while every row tile of the block streams it. The register tile is
+ * {@value #ROWS} rows x 2 vectors: {@code 2*ROWS} accumulators, per k two vector loads of packed B
+ * and a broadcast A element per row. Each k-block after the first starts from the partial sums
+ * stored in C, so every element is still one FMA chain over k = 0, 1, ..., K-1 in order: blocking
+ * changes no bits. Rows past the last full tile take a one-row tile; columns past the last strip
+ * take an 8-wide tile (B read in place, when not transposed) and then scalar FMA dot products.
+ * Accumulation is f32 with fused multiply-adds, so results differ from the interpreter (which
+ * accumulates in double) by rounding only.
+ *
+ * <p>A matmul kernel may carry a pointwise epilogue (see {@code Fusion}): the kernel stores the
+ * epilogue's root, which reads the product only elementwise. Each tile of C is stored, and once
+ * its last k-block is in, the epilogue is computed over it from the just-stored values (still in
+ * L1) and stored over them.
  *
  * <p>Other element types take a plain dot product per element, accumulated in double (floats)
  * or i64 (ints) and rounded once, exactly as the interpreter does.
@@ -28,134 +39,278 @@ import java.util.List;
 final class MatMulKernels {
     /** Rows of C per register tile. */
     static final int ROWS = 4;
+    /** The depth of a k-block. */
+    static final int K_BLOCK = 256;
+    /**
+     * The target height of a block of rows (a parallel iteration): 32 gives a batch of 128 four
+     * chunks, which balanced two threads on a shared machine better than two blocks of 64 and ran
+     * one thread as fast (measured; 6-row tiles and k-blocks of 128 or 512 were no faster).
+     */
+    static final int ROW_BLOCK = 32;
+    /** Below this many rows (when known), B is read in place instead of packed. */
+    static final int PACK_MIN_ROWS = 16;
 
     private final KernelContext cx;
+    private final Pointwise pointwise;
     private final int lanes;
 
-    MatMulKernels(KernelContext cx, int vectorBits) {
+    MatMulKernels(KernelContext cx, Pointwise pointwise, int vectorBits) {
         this.cx = cx;
+        this.pointwise = pointwise;
         this.lanes = vectorBits / 32;
     }
 
-    Stmt matmul(Node n, int out) {
+    /** An operand: the buffer it reads and whether it reads it through a transpose of the last two axes. */
+    private record Operand(int buffer, boolean transposed) {}
+
+    private Operand operand(int id) {
+        int b = cx.buffer(id);
+        if (b >= 0) return new Operand(b, false);
+        var n = cx.node(id);
+        if (n.op() instanceof Op.Transpose t && isLastTwoSwap(t.perm()) && cx.buffer(n.inputs().get(0)) >= 0) {
+            return new Operand(cx.buffer(n.inputs().get(0)), true);
+        }
+        throw new IllegalStateException("matmul operand %" + id + " (" + n.op() + ") has no buffer");
+    }
+
+    /** True for {@code [0, 1, ..., r-3, r-1, r-2]}. */
+    static boolean isLastTwoSwap(List<Integer> perm) {
+        int r = perm.size();
+        if (r < 2) return false;
+        for (int i = 0; i < r - 2; i++) if (perm.get(i) != i) return false;
+        return perm.get(r - 2) == r - 1 && perm.get(r - 1) == r - 2;
+    }
+
+    /**
+     * The kernel of matmul {@code n}; with {@code epilogue} ≥ 0, the kernel stores that node
+     * instead (a pointwise node reading {@code n} only elementwise, of {@code n}'s shape and type)
+     * into {@code out}.
+     */
+    Stmt matmul(Node n, int out, int epilogue) {
         var shape = n.type().shape();
+        pointwise.clearBindings();
+        if (epilogue >= 0) pointwise.bindToBuffer(n.id(), out);
         if (n.type().dtype() == DType.F32 && lanes >= 2) {
             int r = shape.size();
-            return cx.nest(shape.subList(0, r - 2), "t", Stmt.Schedule.PARALLEL, batch -> tiled(n, out, batch));
+            if (r > 2) return cx.nest(shape.subList(0, r - 2), "t", Stmt.Schedule.PARALLEL, batch -> tiled(n, out, epilogue, batch, false));
+            return tiled(n, out, epilogue, List.of(), true);
         }
-        return plain(n, out);
+        return plain(n, out, epilogue);
     }
 
     /** The operands and result of one matrix of the batch, as base offsets and sizes. */
-    private record Operands(int a, int b, int c, Expr aBase, Expr bBase, Expr cBase, Expr m, Expr k, Expr nCols) {
-        Expr aAt(Expr row, Expr col) { return Ix.add(aBase, Ix.add(Ix.mul(row, k), col)); }
+    private record Operands(Operand a, Operand b, int c, Expr aBase, Expr bBase, Expr cBase, Expr m, Expr k, Expr nCols) {
+        Expr aAt(Expr row, Expr col) {
+            return Ix.add(aBase, a.transposed() ? Ix.add(Ix.mul(col, m), row) : Ix.add(Ix.mul(row, k), col));
+        }
 
-        Expr bAt(Expr row, Expr col) { return Ix.add(bBase, Ix.add(Ix.mul(row, nCols), col)); }
+        Expr bAt(Expr row, Expr col) {
+            return Ix.add(bBase, b.transposed() ? Ix.add(Ix.mul(col, k), row) : Ix.add(Ix.mul(row, nCols), col));
+        }
 
         Expr cAt(Expr row, Expr col) { return Ix.add(cBase, Ix.add(Ix.mul(row, nCols), col)); }
     }
 
-    private Stmt tiled(Node n, int out, List<Expr> batch) {
-        var aShape = cx.node(n.inputs().get(0)).type().shape();
+    /** Where the tile reads B: packed (strip j at {@code base + j*K}, rows of 16) or in place. */
+    private record BSource(int packed, Expr base) {
+        boolean isPacked() { return packed >= 0; }
+    }
+
+    private Stmt tiled(Node n, int out, int epilogue, List<Expr> batch, boolean parallel) {
+        var aNode = cx.node(n.inputs().get(0));
         var shape = n.type().shape();
         int r = shape.size();
-        Expr m = Ix.dim(shape.get(r - 2)), k = Ix.dim(aShape.get(r - 1)), nc = Ix.dim(shape.get(r - 1));
+        Expr m = Ix.dim(shape.get(r - 2)), k = Ix.dim(aNode.type().shape().get(r - 1)), nc = Ix.dim(shape.get(r - 1));
         Expr matrix = Ix.linear(batch, shape.subList(0, r - 2));
-        var ops = new Operands(cx.buffer(n.inputs().get(0)), cx.buffer(n.inputs().get(1)), out,
-                Ix.mul(matrix, Ix.mul(m, k)), Ix.mul(matrix, Ix.mul(k, nc)), Ix.mul(matrix, Ix.mul(m, nc)), m, k, nc);
+        Operand a = operand(n.inputs().get(0)), b = operand(n.inputs().get(1));
+        var o = new Operands(a, b, out, Ix.mul(matrix, Ix.mul(m, k)), Ix.mul(matrix, Ix.mul(k, nc)), Ix.mul(matrix, Ix.mul(m, nc)), m, k, nc);
+        var epi = new Epilogue(epilogue, batch, shape);
+        int w = 2 * lanes;
         Expr fullRows = Ix.mul(Ix.div(m, Ix.idx(ROWS)), Ix.idx(ROWS));
-        Expr fullCols = Ix.mul(Ix.div(nc, Ix.idx(2L * lanes)), Ix.idx(2L * lanes));
-        if (r == 2 && bIsLarge(k, nc)) return columnsOuter(ops, fullRows, fullCols);
-        String i0 = cx.fresh("i"), i1 = cx.fresh("i");
-        var tileRows = new Stmt.Loop(i0, Ix.idx(0), fullRows, ROWS, r == 2 ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL,
-                rowBlock(ops, new Expr.Var(i0, LType.INDEX), ROWS, fullCols));
-        var lastRows = new Stmt.Loop(i1, fullRows, m, 1, Stmt.Schedule.SERIAL, rowBlock(ops, new Expr.Var(i1, LType.INDEX), 1, fullCols));
-        return block(tileRows, lastRows);
-    }
-
-    /** B elements above which a plain matrix product may walk column strips outermost: a 256 KB B, half of a core's L2 cache. */
-    static final long LARGE_B = 1 << 16;
-
-    /**
-     * Whether B has more than {@link #LARGE_B} elements and is wider than it is deep: then A, which
-     * every strip re-reads, has fewer columns than B and is the one likelier to stay in cache (a
-     * layer's input gradient, {@code [B, 128] @ [128, 1600]}). A deep B ({@code [B, 1600] @ [1600,
-     * 128]}) keeps the row-block order, which measured no slower there.
-     */
-    private static boolean bIsLarge(Expr k, Expr nc) {
-        return k instanceof Expr.Index kk && nc instanceof Expr.Index nn && kk.value() * nn.value() > LARGE_B && kk.value() < nn.value();
-    }
-
-    /**
-     * A plain matrix product whose B does not fit in L2 cache (a dense layer's weights): the
-     * parallel loop runs over strips of {@code 2*lanes} columns, and each strip's tiles go down
-     * all the rows, so the strip of B (K x 2*lanes) stays in cache while A streams past, where
-     * the row-block order would read all of B again for every block of rows. The columns past
-     * the last strip take a parallel loop over rows. Each element is the same dot product either
-     * way, so the result is the same to the bit.
-     */
-    private Stmt columnsOuter(Operands o, Expr fullRows, Expr fullCols) {
-        String j = cx.fresh("j"), i0 = cx.fresh("i"), i1 = cx.fresh("i");
-        var jv = new Expr.Var(j, LType.INDEX);
-        var strip = block(new Stmt.Loop(i0, Ix.idx(0), fullRows, ROWS, Stmt.Schedule.SERIAL, tile(o, new Expr.Var(i0, LType.INDEX), jv, ROWS)),
-                new Stmt.Loop(i1, fullRows, o.m(), 1, Stmt.Schedule.SERIAL, tile(o, new Expr.Var(i1, LType.INDEX), jv, 1)));
+        Expr fullCols = Ix.mul(Ix.div(nc, Ix.idx(w)), Ix.idx(w));
+        boolean anyStrip = !isZero(fullCols);
+        long rowsKnown = m instanceof Expr.Index mi ? mi.value() : -1;
+        boolean pack = anyStrip && (b.transposed() || rowsKnown < 0 || rowsKnown >= PACK_MIN_ROWS);
         var parts = new ArrayList<Stmt>();
-        if (!(fullCols instanceof Expr.Index z && z.value() == 0)) parts.add(new Stmt.Loop(j, Ix.idx(0), fullCols, 2L * lanes, Stmt.Schedule.PARALLEL, strip));
-        if (!fullCols.equals(o.nCols())) {
-            String i = cx.fresh("i"), jt = cx.fresh("j");
+        BSource src = new BSource(-1, null);
+        if (pack) {
+            // as many elements as B has (the full strips of every matrix of the batch fit)
+            int scratch = cx.scratch(DType.F32, cx.node(n.inputs().get(1)).type().shape());
+            src = new BSource(scratch, o.bBase());
+            parts.add(pack(o, src, fullCols, parallel));
+        }
+        // row blocks: about ROW_BLOCK rows, a multiple of ROWS, evenly cut when M is known
+        long rowBlock = Math.max(ROWS, ROW_BLOCK / ROWS * ROWS);
+        if (rowsKnown > 0) {
+            long blocks = Math.max(1, (rowsKnown + ROW_BLOCK / 2) / ROW_BLOCK);
+            rowBlock = Math.max(ROWS, ((rowsKnown + blocks - 1) / blocks + ROWS - 1) / ROWS * ROWS);
+        }
+        String ib = cx.fresh("i"), ie = cx.fresh("ie"), ife = cx.fresh("if");
+        var ibv = new Expr.Var(ib, LType.INDEX);
+        var iev = new Expr.Var(ie, LType.INDEX);
+        var ifv = new Expr.Var(ife, LType.INDEX);
+        var blockBody = new ArrayList<Stmt>();
+        blockBody.add(new Stmt.Declare(ie, LType.INDEX, Ix.min(Ix.add(ibv, Ix.idx(rowBlock)), m)));
+        blockBody.add(new Stmt.Declare(ife, LType.INDEX, Ix.min(Ix.add(ibv, Ix.idx(rowBlock)), fullRows)));
+        // a transposed A: the block's full tiles are first gathered into scratch, each tile's rows
+        // interleaved (row i + r, k at i*K + ROWS*k + r), so that a tile reads A contiguously
+        // instead of ROWS floats at a stride of M per k
+        BSource aDirect = new BSource(-1, null), aSrc = aDirect;
+        if (a.transposed() && pack) {
+            int scratchA = cx.scratch(DType.F32, aNode.type().shape());
+            aSrc = new BSource(scratchA, o.aBase());
+            String kk = cx.fresh("k"), ii = cx.fresh("i");
+            var kv = new Expr.Var(kk, LType.INDEX);
+            var iv = new Expr.Var(ii, LType.INDEX);
+            var copies = new ArrayList<Stmt>();
+            for (int row = 0; row < ROWS; row++) {
+                copies.add(new Stmt.Store(scratchA, Ix.add(Ix.add(o.aBase(), Ix.add(Ix.mul(iv, k), Ix.mul(kv, Ix.idx(ROWS)))), Ix.idx(row)),
+                        new Expr.Load(a.buffer(), o.aAt(Ix.add(iv, Ix.idx(row)), kv), LType.scalar(DType.F32))));
+            }
+            blockBody.add(new Stmt.Loop(kk, Ix.idx(0), k, 1, Stmt.Schedule.SERIAL,
+                    new Stmt.Loop(ii, ibv, ifv, ROWS, Stmt.Schedule.SERIAL, new Stmt.Block(copies))));
+        }
+        if (anyStrip) {
+            boolean blocked = !(k instanceof Expr.Index ki && ki.value() <= K_BLOCK);
+            Expr kLo = Ix.idx(0), kHi = k;
+            String kb = null, ke = null;
+            if (blocked) {
+                kb = cx.fresh("kb");
+                ke = cx.fresh("ke");
+                kLo = new Expr.Var(kb, LType.INDEX);
+                kHi = new Expr.Var(ke, LType.INDEX);
+            }
+            String j = cx.fresh("j"), i0 = cx.fresh("i"), i1 = cx.fresh("i");
+            var jv = new Expr.Var(j, LType.INDEX);
+            var strip = block(
+                    new Stmt.Loop(i0, ibv, ifv, ROWS, Stmt.Schedule.SERIAL,
+                            tile(o, epi, aSrc, src, new Expr.Var(i0, LType.INDEX), jv, ROWS, 2, kLo, kHi, blocked)),
+                    new Stmt.Loop(i1, Ix.max(ibv, fullRows), iev, 1, Stmt.Schedule.SERIAL,
+                            tile(o, epi, aDirect, src, new Expr.Var(i1, LType.INDEX), jv, 1, 2, kLo, kHi, blocked)));
+            Stmt strips = new Stmt.Loop(j, Ix.idx(0), fullCols, w, Stmt.Schedule.SERIAL, strip);
+            if (blocked) {
+                strips = new Stmt.Loop(kb, Ix.idx(0), k, K_BLOCK, Stmt.Schedule.SERIAL,
+                        block(new Stmt.Declare(ke, LType.INDEX, Ix.min(Ix.add(kLo, Ix.idx(K_BLOCK)), k)), strips));
+            }
+            blockBody.add(strips);
+        }
+        // columns past the strips: one 8-wide vector (B in place, not transposed), then scalars
+        Expr scalarFrom = fullCols;
+        if (!b.transposed()) {
+            Expr halfCols = Ix.mul(Ix.div(nc, Ix.idx(lanes)), Ix.idx(lanes));
+            if (!halfCols.equals(fullCols)) {
+                String j = cx.fresh("j"), i0 = cx.fresh("i"), i1 = cx.fresh("i");
+                var jv = new Expr.Var(j, LType.INDEX);
+                var none = new BSource(-1, null);
+                var half = block(
+                        new Stmt.Loop(i0, ibv, ifv, ROWS, Stmt.Schedule.SERIAL,
+                                tile(o, epi, aSrc, none, new Expr.Var(i0, LType.INDEX), jv, ROWS, 1, Ix.idx(0), k, false)),
+                        new Stmt.Loop(i1, Ix.max(ibv, fullRows), iev, 1, Stmt.Schedule.SERIAL,
+                                tile(o, epi, aDirect, none, new Expr.Var(i1, LType.INDEX), jv, 1, 1, Ix.idx(0), k, false)));
+                blockBody.add(new Stmt.Loop(j, fullCols, halfCols, lanes, Stmt.Schedule.SERIAL, half));
+                scalarFrom = halfCols;
+            }
+        }
+        if (!scalarFrom.equals(nc)) {
+            String i = cx.fresh("i"), j = cx.fresh("j");
             var iv = new Expr.Var(i, LType.INDEX);
-            parts.add(new Stmt.Loop(i, Ix.idx(0), o.m(), 1, Stmt.Schedule.PARALLEL,
-                    new Stmt.Loop(jt, fullCols, o.nCols(), 1, Stmt.Schedule.SERIAL, dot(o, iv, new Expr.Var(jt, LType.INDEX)))));
+            var jv = new Expr.Var(j, LType.INDEX);
+            blockBody.add(new Stmt.Loop(i, ibv, iev, 1, Stmt.Schedule.SERIAL,
+                    new Stmt.Loop(j, scalarFrom, nc, 1, Stmt.Schedule.SERIAL, block(dot(o, iv, jv), epi.at(o, iv, jv, 1)))));
         }
+        parts.add(new Stmt.Loop(ib, Ix.idx(0), m, rowBlock, parallel ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL,
+                new Stmt.Block(blockBody)));
         return new Stmt.Block(parts);
     }
 
-    /** {@code rows} rows of C from row {@code i}: full vector tiles, then the remaining columns one by one. */
-    private Stmt rowBlock(Operands o, Expr i, int rows, Expr fullCols) {
-        String j = cx.fresh("j"), jt = cx.fresh("j");
+    private static boolean isZero(Expr e) { return e instanceof Expr.Index z && z.value() == 0; }
+
+    /** Copies B's full strips into the scratch buffer: strip j's row k at {@code base + j*K + k*16}. */
+    private Stmt pack(Operands o, BSource src, Expr fullCols, boolean parallel) {
+        int w = 2 * lanes;
+        String j = cx.fresh("j"), kk = cx.fresh("k");
         var jv = new Expr.Var(j, LType.INDEX);
-        var jtv = new Expr.Var(jt, LType.INDEX);
-        var tail = new ArrayList<Stmt>();
-        for (int row = 0; row < rows; row++) tail.add(dot(o, Ix.add(i, Ix.idx(row)), jtv));
-        var parts = new ArrayList<Stmt>();
-        // with constant sizes, a part known to be empty is left out
-        if (!(fullCols instanceof Expr.Index z && z.value() == 0)) {
-            parts.add(new Stmt.Loop(j, Ix.idx(0), fullCols, 2L * lanes, Stmt.Schedule.SERIAL, tile(o, i, jv, rows)));
+        var kv = new Expr.Var(kk, LType.INDEX);
+        Expr stripBase = Ix.add(src.base(), Ix.mul(jv, o.k()));
+        Stmt body;
+        if (!o.b().transposed()) {
+            var vec = new LType.Vector(DType.F32, lanes);
+            var copies = new ArrayList<Stmt>();
+            for (int h = 0; h < 2; h++) {
+                copies.add(new Stmt.Store(src.packed(), Ix.add(Ix.add(stripBase, Ix.mul(kv, Ix.idx(w))), Ix.idx((long) h * lanes)),
+                        new Expr.Load(o.b().buffer(), o.bAt(kv, Ix.add(jv, Ix.idx((long) h * lanes))), vec)));
+            }
+            body = new Stmt.Loop(kk, Ix.idx(0), o.k(), 1, Stmt.Schedule.SERIAL, new Stmt.Block(copies));
+        } else {
+            // column l of the strip is row j + l of the stored matrix, contiguous in k
+            String l = cx.fresh("l");
+            var lv = new Expr.Var(l, LType.INDEX);
+            body = new Stmt.Loop(l, Ix.idx(0), Ix.idx(w), 1, Stmt.Schedule.SERIAL,
+                    new Stmt.Loop(kk, Ix.idx(0), o.k(), 1, Stmt.Schedule.SERIAL,
+                            new Stmt.Store(src.packed(), Ix.add(Ix.add(stripBase, Ix.mul(kv, Ix.idx(w))), lv),
+                                    new Expr.Load(o.b().buffer(), o.bAt(kv, Ix.add(jv, lv)), LType.scalar(DType.F32)))));
         }
-        if (!fullCols.equals(o.nCols())) parts.add(new Stmt.Loop(jt, fullCols, o.nCols(), 1, Stmt.Schedule.SERIAL, new Stmt.Block(tail)));
-        return new Stmt.Block(parts);
+        return new Stmt.Loop(j, Ix.idx(0), fullCols, w, parallel ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL, body);
     }
 
-    /** The register tile: rows x 2 vectors of accumulators, k steps of two B loads and one broadcast per row. */
-    private Stmt tile(Operands o, Expr i, Expr j, int rows) {
+    /**
+     * The register tile at row {@code i}, columns {@code j ..+halves*lanes}: {@code rows x halves}
+     * vector accumulators over k in {@code [kLo, kHi)}, starting from zero or, when
+     * {@code blocked} and this is not the first k-block, from C; stored to C, then the epilogue
+     * once the last k-block is in.
+     */
+    private Stmt tile(Operands o, Epilogue epi, BSource aSrc, BSource src, Expr i, Expr j, int rows, int halves, Expr kLo, Expr kHi, boolean blocked) {
         var vec = new LType.Vector(DType.F32, lanes);
-        var acc = new String[rows][2];
+        var acc = new String[rows][halves];
         var body = new ArrayList<Stmt>();
+        var resume = new ArrayList<Stmt>();
         for (int row = 0; row < rows; row++) {
-            for (int h = 0; h < 2; h++) {
+            for (int h = 0; h < halves; h++) {
                 acc[row][h] = cx.fresh("c");
                 body.add(new Stmt.Declare(acc[row][h], vec, new Expr.Splat(constant(DType.F32, 0), lanes)));
+                resume.add(new Stmt.Assign(acc[row][h], new Expr.Load(o.c(), cAt(o, i, j, row, h), vec)));
             }
         }
-        String k = cx.fresh("k"), b0 = cx.fresh("b"), b1 = cx.fresh("b");
+        if (blocked) body.add(new Stmt.If(Ix.cmp(BinaryFn.GT, kLo, Ix.idx(0)), new Stmt.Block(resume), new Stmt.Block(List.of())));
+        String k = cx.fresh("k");
         var kv = new Expr.Var(k, LType.INDEX);
         var step = new ArrayList<Stmt>();
-        step.add(new Stmt.Declare(b0, vec, new Expr.Load(o.b(), o.bAt(kv, j), vec)));
-        step.add(new Stmt.Declare(b1, vec, new Expr.Load(o.b(), o.bAt(kv, Ix.add(j, Ix.idx(lanes))), vec)));
+        var bv = new String[halves];
+        for (int h = 0; h < halves; h++) {
+            bv[h] = cx.fresh("b");
+            Expr at = src.isPacked()
+                    ? Ix.add(Ix.add(Ix.add(src.base(), Ix.mul(j, o.k())), Ix.mul(kv, Ix.idx(2L * lanes))), Ix.idx((long) h * lanes))
+                    : o.bAt(kv, Ix.add(j, Ix.idx((long) h * lanes)));
+            step.add(new Stmt.Declare(bv[h], vec, new Expr.Load(src.isPacked() ? src.packed() : o.b().buffer(), at, vec)));
+        }
         for (int row = 0; row < rows; row++) {
-            var a = new Expr.Splat(new Expr.Load(o.a(), o.aAt(Ix.add(i, Ix.idx(row)), kv), LType.scalar(DType.F32)), lanes);
-            for (int h = 0; h < 2; h++) {
+            Expr aLoad = aSrc.isPacked()
+                    ? new Expr.Load(aSrc.packed(), Ix.add(Ix.add(aSrc.base(), Ix.add(Ix.mul(i, o.k()), Ix.mul(kv, Ix.idx(ROWS)))), Ix.idx(row)),
+                            LType.scalar(DType.F32))
+                    : new Expr.Load(o.a().buffer(), o.aAt(Ix.add(i, Ix.idx(row)), kv), LType.scalar(DType.F32));
+            var a = new Expr.Splat(aLoad, lanes);
+            for (int h = 0; h < halves; h++) {
                 var c = new Expr.Var(acc[row][h], vec);
-                step.add(new Stmt.Assign(acc[row][h], new Expr.Fma(a, new Expr.Var(h == 0 ? b0 : b1, vec), c)));
+                step.add(new Stmt.Assign(acc[row][h], new Expr.Fma(a, new Expr.Var(bv[h], vec), c)));
             }
         }
-        body.add(new Stmt.Loop(k, Ix.idx(0), o.k(), 1, Stmt.Schedule.SERIAL, new Stmt.Block(step)));
+        body.add(new Stmt.Loop(k, kLo, kHi, 1, Stmt.Schedule.SERIAL, new Stmt.Block(step)));
         for (int row = 0; row < rows; row++) {
-            for (int h = 0; h < 2; h++) {
-                body.add(new Stmt.Store(o.c(), o.cAt(Ix.add(i, Ix.idx(row)), Ix.add(j, Ix.idx((long) h * lanes))), new Expr.Var(acc[row][h], vec)));
+            for (int h = 0; h < halves; h++) body.add(new Stmt.Store(o.c(), cAt(o, i, j, row, h), new Expr.Var(acc[row][h], vec)));
+        }
+        if (epi.present()) {
+            var after = new ArrayList<Stmt>();
+            for (int row = 0; row < rows; row++) {
+                for (int h = 0; h < halves; h++) after.add(epi.at(o, Ix.add(i, Ix.idx(row)), Ix.add(j, Ix.idx((long) h * lanes)), lanes));
             }
+            Stmt e = new Stmt.Block(after);
+            body.add(blocked ? new Stmt.If(Ix.cmp(BinaryFn.GE, kHi, o.k()), e, new Stmt.Block(List.of())) : e);
         }
         return new Stmt.Block(body);
+    }
+
+    private Expr cAt(Operands o, Expr i, Expr j, int row, int h) {
+        return o.cAt(Ix.add(i, Ix.idx(row)), Ix.add(j, Ix.idx((long) h * lanes)));
     }
 
     /** One element of C as a scalar f32 dot product with fused multiply-adds. */
@@ -163,23 +318,60 @@ final class MatMulKernels {
         String s = cx.fresh("s"), k = cx.fresh("k");
         var sv = new Expr.Var(s, LType.scalar(DType.F32));
         var kv = new Expr.Var(k, LType.INDEX);
-        var product = new Expr.Fma(new Expr.Load(o.a(), o.aAt(i, kv), LType.scalar(DType.F32)),
-                new Expr.Load(o.b(), o.bAt(kv, j), LType.scalar(DType.F32)), sv);
+        var product = new Expr.Fma(new Expr.Load(o.a().buffer(), o.aAt(i, kv), LType.scalar(DType.F32)),
+                new Expr.Load(o.b().buffer(), o.bAt(kv, j), LType.scalar(DType.F32)), sv);
         return block(new Stmt.Declare(s, LType.scalar(DType.F32), constant(DType.F32, 0)),
                 new Stmt.Loop(k, Ix.idx(0), o.k(), 1, Stmt.Schedule.SERIAL, new Stmt.Assign(s, product)),
                 new Stmt.Store(o.c(), o.cAt(i, j), sv));
     }
 
+    /**
+     * The epilogue of one matrix of the batch: node {@code root} (or none, -1) computed at C's
+     * index from the product stored there, and stored over it.
+     */
+    private final class Epilogue {
+        final int root;
+        final List<Expr> batch;
+        final List<dev.modelc.check.DimExpr> shape;
+
+        Epilogue(int root, List<Expr> batch, List<dev.modelc.check.DimExpr> shape) {
+            this.root = root;
+            this.batch = batch;
+            this.shape = shape;
+        }
+
+        boolean present() { return root >= 0; }
+
+        /** The epilogue over row {@code i}, columns {@code j ..+width}: one vector where exact, else scalars. */
+        Stmt at(Operands o, Expr i, Expr j, int width) {
+            if (root < 0) return new Stmt.Block(List.of());
+            String e = cx.fresh("e");
+            var ev = new Expr.Var(e, LType.INDEX);
+            var index = new ArrayList<>(batch);
+            index.add(i);
+            index.add(ev);
+            Expr scalar = pointwise.compute(root, index);
+            Expr at = Ix.linear(index, shape);
+            if (width > 1) {
+                var vector = new Vectorizer(e, lanes).vectorize(scalar);
+                if (vector.isPresent() && width == lanes) {
+                    return block(new Stmt.Declare(e, LType.INDEX, j), new Stmt.Store(o.c(), at, vector.get()));
+                }
+                return new Stmt.Loop(e, j, Ix.add(j, Ix.idx(width)), 1, Stmt.Schedule.SERIAL, new Stmt.Store(o.c(), at, scalar));
+            }
+            return block(new Stmt.Declare(e, LType.INDEX, j), new Stmt.Store(o.c(), at, scalar));
+        }
+    }
+
     /** A dot product per element, accumulated in double or i64 and rounded once, as the interpreter does. */
-    private Stmt plain(Node n, int out) {
-        int a = cx.buffer(n.inputs().get(0)), b = cx.buffer(n.inputs().get(1));
-        var aShape = cx.node(n.inputs().get(0)).type().shape();
-        var bShape = cx.node(n.inputs().get(1)).type().shape();
+    private Stmt plain(Node n, int out, int epilogue) {
+        int aId = n.inputs().get(0), bId = n.inputs().get(1);
+        var aShape = cx.node(aId).type().shape();
         var shape = n.type().shape();
         int r = shape.size();
         DType t = n.type().dtype();
         DType acc = KernelContext.accumulator(t);
-        DimExpr kDim = aShape.get(r - 1);
+        var kDim = aShape.get(r - 1);
         return cx.nest(shape, "i", Stmt.Schedule.PARALLEL, index -> {
             String s = cx.fresh("acc"), k = cx.fresh("k");
             var sv = new Expr.Var(s, LType.scalar(acc));
@@ -189,13 +381,15 @@ final class MatMulKernels {
             var bIndex = new ArrayList<>(index.subList(0, r - 2));
             bIndex.add(kv);
             bIndex.add(index.get(r - 1));
-            Expr product = new Expr.Binary(BinaryFn.MUL,
-                    cast(new Expr.Load(a, Ix.linear(aIndex, aShape), LType.scalar(t)), acc),
-                    cast(new Expr.Load(b, Ix.linear(bIndex, bShape), LType.scalar(t)), acc), LType.scalar(acc));
-            return block(new Stmt.Declare(s, LType.scalar(acc), constant(acc, 0)),
+            // through Pointwise.value, so that a transposed operand is read through its swapped index
+            Expr product = new Expr.Binary(BinaryFn.MUL, cast(pointwise.value(aId, aIndex), acc), cast(pointwise.value(bId, bIndex), acc),
+                    LType.scalar(acc));
+            var stmts = new ArrayList<Stmt>(List.of(new Stmt.Declare(s, LType.scalar(acc), constant(acc, 0)),
                     new Stmt.Loop(k, Ix.idx(0), Ix.dim(kDim), 1, Stmt.Schedule.SERIAL,
                             new Stmt.Assign(s, new Expr.Binary(BinaryFn.ADD, sv, product, sv.type()))),
-                    new Stmt.Store(out, Ix.linear(index, shape), cast(sv, t)));
+                    new Stmt.Store(out, Ix.linear(index, shape), cast(sv, t))));
+            if (epilogue >= 0) stmts.add(new Stmt.Store(out, Ix.linear(index, shape), pointwise.compute(epilogue, index)));
+            return new Stmt.Block(stmts);
         });
     }
 }

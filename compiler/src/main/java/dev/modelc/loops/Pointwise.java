@@ -16,11 +16,21 @@ import java.util.List;
 final class Pointwise {
     private final KernelContext cx;
 
+    /** Nodes read from a buffer other than their own (a matmul read by its epilogue from the kernel's output). */
+    private final java.util.Map<Integer, Integer> bound = new java.util.HashMap<>();
+
     Pointwise(KernelContext cx) { this.cx = cx; }
+
+    /** From now on node {@code id} is read from {@code buffer}, which has its shape and type. */
+    void bindToBuffer(int id, int buffer) { bound.put(id, buffer); }
+
+    void clearBindings() { bound.clear(); }
 
     /** The node's value: loaded from its buffer when it has one, else computed. */
     Expr value(int id, List<Expr> index) {
         var n = cx.node(id);
+        Integer at = bound.get(id);
+        if (at != null) return new Expr.Load(at, Ix.linear(index, n.type().shape()), LType.scalar(n.type().dtype()));
         int buffer = cx.buffer(id);
         if (buffer >= 0) return new Expr.Load(buffer, Ix.linear(index, n.type().shape()), LType.scalar(n.type().dtype()));
         return compute(id, index);
