@@ -65,8 +65,12 @@ public final class DatasetTrainer implements Trainable {
     }
 
     @Override
-    public Map<String, Double> step(Dataset batch) {
-        var r = step.step(feed(batch));
+    public Map<String, Double> step(Dataset batch) { return values(step.step(feed(batch))); }
+
+    @Override
+    public Map<String, Double> step(Dataset data, long[] rows) { return values(step.step(feed(data), rows)); }
+
+    private static Map<String, Double> values(TrainStep.Result r) {
         var out = new LinkedHashMap<String, Double>();
         out.put("loss", r.loss());
         out.putAll(r.metrics());

@@ -23,6 +23,8 @@ final class ResidentStep implements StepRunner {
     private final ResidentRunner runner;
     private final Function<Map<String, Tensor>, Map<String, Long>> batchDims;
     private final List<String> held;
+    private Checked lastChecked;
+    private Map<String, Long> checkedDims;
 
     ResidentStep(Graph graph, JvmProgram program, Set<String> held) {
         this.entry = graph.name();
@@ -52,14 +54,40 @@ final class ResidentStep implements StepRunner {
     }
 
     @Override
-    public void run(Map<String, Tensor> batch) {
-        Map<String, Long> dims;
+    public void run(Map<String, Tensor> batch) { runner.run(batch, bind(batch)); }
+
+    @Override
+    public void run(Map<String, Tensor> data, long[] rows) {
+        var key = new Checked(List.copyOf(data.values()), rows.length);
+        if (!key.equals(lastChecked)) {
+            // check one real batch of these tensors per row count (twice an epoch); other steps only gather
+            var batch = new java.util.HashMap<String, Tensor>();
+            data.forEach((name, t) -> batch.put(name, Tensor.gatherRows(t, rows)));
+            checkedDims = bind(batch);
+            lastChecked = key;
+        }
+        runner.run(data, rows, checkedDims);
+    }
+
+    private Map<String, Long> bind(Map<String, Tensor> batch) {
         try {
-            dims = batchDims.apply(batch);
+            return batchDims.apply(batch);
         } catch (InterpreterException e) {
             throw new ModelException(entry + ": " + e.getMessage(), e);
         }
-        runner.run(batch, dims);
+    }
+
+    /** What a batch check depends on: the tensors (by identity) and the number of rows. */
+    private record Checked(List<Tensor> tensors, int rows) {
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Checked c) || c.rows != rows || c.tensors.size() != tensors.size()) return false;
+            for (int i = 0; i < tensors.size(); i++) if (c.tensors.get(i) != tensors.get(i)) return false;
+            return true;
+        }
+
+        @Override
+        public int hashCode() { return rows; }
     }
 
     @Override

@@ -25,6 +25,13 @@ interface StepRunner {
     /** Runs the step on a batch (the model's inputs); afterwards the held values are the new ones. */
     void run(Map<String, Tensor> batch);
 
+    /** Runs the step on the rows {@code rows} of each given tensor (entries along axis 0), as a batch. */
+    default void run(Map<String, Tensor> data, long[] rows) {
+        var batch = new java.util.HashMap<String, Tensor>();
+        data.forEach((name, t) -> batch.put(name, Tensor.gatherRows(t, rows)));
+        run(batch);
+    }
+
     /** A scalar result (the loss, a metric) of the last run. */
     double scalar(String result);
 }

@@ -37,10 +37,29 @@ public final class TrainStep {
 
     /** One step on a batch of the model's inputs (e.g. {@code x} and {@code y}). */
     public Result step(Map<String, Tensor> batch) {
+        prepare();
+        runner.run(batch);
+        return finish();
+    }
+
+    /**
+     * One step on the samples {@code rows} of whole datasets, one tensor per input (its entries
+     * along axis 0 are the samples): the batch is read where it is, not made. The same result as
+     * {@code step} on the gathered rows.
+     */
+    public Result step(Map<String, Tensor> data, long[] rows) {
+        prepare();
+        runner.run(data, rows);
+        return finish();
+    }
+
+    private void prepare() {
         model.attach(this);
         // the optimiser's t counts from 1 (Adam's bias correction divides by 1 - beta^t)
         runner.setCounters((float) (steps + 1), CounterRandom.mix(seed ^ CounterRandom.mix(steps)));
-        runner.run(batch);
+    }
+
+    private Result finish() {
         paramsNewer = true;
         steps++;
         var metrics = new LinkedHashMap<String, Double>();

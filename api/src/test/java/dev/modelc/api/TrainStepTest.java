@@ -143,4 +143,22 @@ class TrainStepTest {
         // no tensor or array per step: the params alone are 1 MB (and the optimiser state 2 MB), which a copy would show
         assertTrue(perStep < 200_000, "bytes allocated per step: " + perStep);
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    void aStepOnRowsOfADatasetIsAStepOnThoseRowsGathered(Backend backend) {
+        var data = Map.of("x", Tensor.of(new float[] {0, 0, 0, 1, 1, 0, 1, 1, 0.5f, 0.5f}, 5, 2),
+                "y", Tensor.of(new float[] {0, 1, 1, 0, 1}, 5, 1));
+        long[][] batches = {{4, 1, 2}, {0, 3, 2}, {1, 1}, {2, 0, 4}};
+        var gathered = xor(backend);
+        var byRows = xor(backend);
+        var g = gathered.trainer();
+        var r = byRows.trainer();
+        for (long[] rows : batches) {
+            var batch = Map.of("x", Tensor.gatherRows(data.get("x"), rows), "y", Tensor.gatherRows(data.get("y"), rows));
+            assertEquals(g.step(batch), r.step(data, rows));
+        }
+        assertEquals(gathered.paramValues(), byRows.paramValues());
+        assertThrows(IndexOutOfBoundsException.class, () -> r.step(data, new long[] {5}));
+    }
 }

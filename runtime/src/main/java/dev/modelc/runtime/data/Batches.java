@@ -83,9 +83,20 @@ public final class Batches implements Iterable<Dataset> {
         if (order == null) {
             return data.slice(from, to);
         }
-        long[] rows = new long[(int) (to - from)];
-        System.arraycopy(order, (int) from, rows, 0, rows.length);
-        return data.gather(rows);
+        return data.gather(rows(index));
+    }
+
+    /** The samples of batch {@code index}: what {@link #get} copies, as indices into the dataset. */
+    public long[] rows(long index) {
+        Objects.checkIndex(index, count());
+        long from = index * batchSize;
+        long[] rows = new long[(int) Math.min(batchSize, data.size() - from)];
+        if (order == null) {
+            for (int k = 0; k < rows.length; k++) rows[k] = from + k;
+        } else {
+            System.arraycopy(order, (int) from, rows, 0, rows.length);
+        }
+        return rows;
     }
 
     @Override

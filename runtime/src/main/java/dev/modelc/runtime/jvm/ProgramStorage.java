@@ -121,6 +121,39 @@ public final class ProgramStorage {
         }
     }
 
+    /**
+     * Copies the rows {@code rows} of {@code source} (its entries along axis 0), in that order,
+     * into {@code array}, the storage of buffer {@code b} ({@code n} elements): a batch gathered
+     * from a dataset without making a tensor of it. Checks the dtype, the indices and that the
+     * rows fill the buffer exactly.
+     */
+    static void copyRows(ProgramLayout.Buffer b, Tensor source, long[] rows, Object array, int n) {
+        String name = b.name();
+        if (source.dtype() != b.dtype()) throw new IllegalArgumentException("input " + name + " is " + source.dtype() + ", not " + b.dtype());
+        if (source.rank() == 0) throw new IllegalArgumentException("input " + name + " has no rows to gather");
+        long rowCount = source.dim(0);
+        long perRow = rowCount == 0 ? 0 : source.elementCount() / rowCount;
+        if (perRow * rows.length != n) {
+            throw new IllegalArgumentException("input " + name + ": " + rows.length + " rows of " + perRow + " elements, not " + n);
+        }
+        MemorySegment src = source.segment();
+        long rowBytes = perRow * b.dtype().byteSize();
+        int width = (int) perRow;
+        for (int k = 0; k < rows.length; k++) {
+            java.util.Objects.checkIndex(rows[k], rowCount);
+            long at = rows[k] * rowBytes;
+            int to = k * width;
+            switch (array) {
+                case float[] f -> MemorySegment.copy(src, layout(ValueLayout.JAVA_FLOAT_UNALIGNED), at, f, to, width);
+                case double[] d -> MemorySegment.copy(src, layout(ValueLayout.JAVA_DOUBLE_UNALIGNED), at, d, to, width);
+                case int[] v -> MemorySegment.copy(src, layout(ValueLayout.JAVA_INT_UNALIGNED), at, v, to, width);
+                case long[] v -> MemorySegment.copy(src, layout(ValueLayout.JAVA_LONG_UNALIGNED), at, v, to, width);
+                case boolean[] z -> { for (int i = 0; i < width; i++) z[to + i] = src.get(ValueLayout.JAVA_BYTE, at + i) != 0; }
+                default -> throw new IllegalStateException("no array for input " + name);
+            }
+        }
+    }
+
     /** Tensors are little-endian. */
     private static <L extends ValueLayout> ValueLayout layout(L l) { return l.withOrder(ByteOrder.LITTLE_ENDIAN); }
 

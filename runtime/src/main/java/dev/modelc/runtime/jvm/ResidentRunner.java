@@ -101,13 +101,22 @@ public final class ResidentRunner {
      * Runs the program: copies in the inputs that are not resident (only dtypes and element
      * counts are checked), then carries each result named after a resident input over to it.
      */
-    public void run(Map<String, Tensor> inputs, Map<String, Long> dims) {
+    public void run(Map<String, Tensor> inputs, Map<String, Long> dims) { run(inputs, null, dims); }
+
+    /**
+     * As {@link #run(Map, Map)}, with each input that is not resident taken as the rows
+     * {@code rows} of the tensor given for it (a batch read straight from a dataset; null: the
+     * whole tensor).
+     */
+    public void run(Map<String, Tensor> inputs, long[] rows, Map<String, Long> dims) {
         var storage = storageFor(dimValues(dims));
         for (String name : others) {
             Tensor t = inputs.get(name);
             if (t == null) throw new IllegalArgumentException("missing input " + name);
             int id = layout.inputs().get(name);
-            ProgramStorage.copyIn(layout.buffers().get(id), t, storage.array(id), storage.count(id));
+            var b = layout.buffers().get(id);
+            if (rows == null) ProgramStorage.copyIn(b, t, storage.array(id), storage.count(id));
+            else ProgramStorage.copyRows(b, t, rows, storage.array(id), storage.count(id));
         }
         compiled.run();
         for (String name : copiedBack) {

@@ -11,5 +11,12 @@ import java.util.Map;
 public interface Trainable {
     Map<String, Double> step(Dataset batch);
 
+    /**
+     * One step on the samples {@code rows} of {@code data}: the same as {@code step(data.gather(rows))},
+     * which is what it does unless the model can read the rows where they are (and so skip
+     * making a batch).
+     */
+    default Map<String, Double> step(Dataset data, long[] rows) { return step(data.gather(rows)); }
+
     Map<String, Double> evaluate(Dataset batch);
 }

@@ -41,8 +41,8 @@ public final class TrainingLoop {
             boolean resumed = epoch == from.epoch();
             var train = resumed ? new MeanAccumulator(from.sums(), from.samples()) : new MeanAccumulator();
             for (long b = resumed ? from.batches() : 0; b < batches.count(); b++) {
-                Dataset batch = batches.get(b);
-                train.add(model.step(batch), batch.size());
+                long[] rows = batches.rows(b);
+                train.add(model.step(data.train(), rows), rows.length);
                 listener.stepDone(epoch, b + 1, batches.count(), train.mean("loss"), seconds(start));
                 if (stop.getAsBoolean() && b + 1 < batches.count()) {
                     return new Outcome(reports, new Position(epoch, b + 1, train.sums(), train.samples()), true);

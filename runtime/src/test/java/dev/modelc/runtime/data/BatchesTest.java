@@ -80,4 +80,16 @@ class BatchesTest {
             assertEquals(epochs / 6.0, count, 5 * sigma, counts.toString());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void rowsAreTheSamplesEachBatchHolds() {
+        var features = dev.modelc.runtime.Tensor.of(new float[] {0, 1, 2, 3, 4, 5, 6}, 7, 1);
+        var data = new Dataset(features, dev.modelc.runtime.Tensor.of(new int[] {0, 1, 2, 3, 4, 5, 6}, 7));
+        for (var batches : java.util.List.of(Batches.inOrder(data, 3), Batches.shuffled(data, 3, 11, 2))) {
+            for (long b = 0; b < batches.count(); b++) {
+                org.junit.jupiter.api.Assertions.assertEquals(batches.get(b), data.gather(batches.rows(b)));
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {6}, Batches.inOrder(data, 3).rows(2));
+    }
 }
