@@ -77,11 +77,11 @@ public final class Fusion {
     }
 
     /**
-     * Gives a matmul the pointwise kernel that is its only reader as an epilogue, when that kernel
+     * Gives a matmul or a conv2d the pointwise kernel that is its only reader as an epilogue, when that kernel
      * reads the product only elementwise (through unary, binary, select and convert nodes from its
      * root, never a broadcast, transpose or other remap), stores a value of the product's type and
      * shape, and would not have been written in place over an input. The product is then never
-     * stored on its own: the matmul kernel stores the epilogue's root, at the reader's position.
+     * stored on its own: the matmul (conv) kernel stores the epilogue's root, at the reader's position.
      */
     private static void fuseEpilogues(Graph g, List<Kernel> kernels, Set<Integer> materialized, Map<Integer, Integer> aliases,
                                       Set<Integer> results) {
@@ -90,7 +90,8 @@ public final class Fusion {
         for (int km = 0; km < kernels.size(); km++) {
             var mk = kernels.get(km);
             int m = mk.op();
-            if (mk.kind() != KernelKind.MATMUL || mk.hasEpilogue() || results.contains(m) || aliases.containsValue(m)) continue;
+            boolean host = mk.kind() == KernelKind.MATMUL || (mk.kind() == KernelKind.CONV && byId.get(m).op() instanceof Op.Conv2D);
+            if (!host || mk.hasEpilogue() || results.contains(m) || aliases.containsValue(m)) continue;
             int reader = -1, readers = 0;
             for (int k = 0; k < kernels.size(); k++) {
                 if (k == km) continue;
@@ -108,7 +109,7 @@ public final class Fusion {
             if (p.kind() != KernelKind.POINTWISE || p.hasEpilogue() || inPlace.contains(p.root())
                     || !root.type().equals(byId.get(m).type())
                     || !InPlace.readsOnlyAtStoredElement(p, m, byId)) continue;
-            kernels.set(reader, new Kernel(p.root(), KernelKind.MATMUL, mk.inlined(), m, p.inlined()));
+            kernels.set(reader, new Kernel(p.root(), mk.kind(), mk.inlined(), m, p.inlined()));
             kernels.remove(km);
             materialized.remove(m);
             km--;

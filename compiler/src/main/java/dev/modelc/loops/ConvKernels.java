@@ -41,7 +41,13 @@ final class ConvKernels {
     /** One output row: its valid kernel rows, the input row of kernel row 0, and the row bases of x and y. */
     private record Row(Range kh, Expr ih0, Expr xImage, Expr yRow) {}
 
-    Stmt conv2d(Conv g) {
+    /** What runs after each output row (b, oh) is complete, while it is in cache (an epilogue). */
+    interface RowEnd { void after(LoopBuilder body, Expr b, Expr oh); }
+
+    Stmt conv2d(Conv g) { return conv2d(g, null); }
+
+    /** With {@code rowEnd} (or null) run after each output row. */
+    Stmt conv2d(Conv g, RowEnd rowEnd) {
         Axis h = g.h(), w = g.w();
         long outChannels = g.outChannels();
         long[] interior = TapRanges.interior(w);
@@ -57,6 +63,7 @@ final class ConvKernels {
             blocks(body, g, row, interior[0], blockEnd);
             body.loop("ow", Ix.idx(0), Ix.idx(w.out()), 1, (pb, ow) -> pb.when(blocked == 0 ? null : outside(ow, interior[0], blockEnd),
                     one -> pixel(one, g, row, ow)));
+            if (rowEnd != null) rowEnd.after(body, b, oh);
         });
         return top.build();
     }

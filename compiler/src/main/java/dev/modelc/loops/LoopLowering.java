@@ -55,7 +55,7 @@ public final class LoopLowering {
         var pointwise = new Pointwise(cx);
         var reductions = new ReductionKernels(cx, pointwise, vectorBits);
         var matmul = new MatMulKernels(cx, pointwise, vectorBits);
-        var windows = new WindowKernels(cx, vectorBits);
+        var windows = new WindowKernels(cx, pointwise, vectorBits);
         var kernels = new ArrayList<LoopProgram.Kernel>();
         for (var k : fused.kernels()) {
             cx.startKernel();
@@ -67,7 +67,7 @@ public final class LoopLowering {
                 case ARG_REDUCE -> reductions.argReduce(n, (Op.ArgReduce) n.op(), out);
                 case SOFTMAX -> reductions.softmax(n, axes(n.op()), out);
                 case MATMUL -> matmul.matmul(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
-                case CONV -> windows.conv(n, out);
+                case CONV -> windows.conv(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
                 case POOL -> windows.pool(n, out);
             };
             var reads = new ArrayList<>(reads(cx, k, n));

@@ -24,10 +24,12 @@ import java.util.function.BiFunction;
  */
 final class WindowKernels {
     private final KernelContext cx;
+    private final Pointwise pointwise;
     private final int lanes;
 
-    WindowKernels(KernelContext cx, int vectorBits) {
+    WindowKernels(KernelContext cx, Pointwise pointwise, int vectorBits) {
         this.cx = cx;
+        this.pointwise = pointwise;
         this.lanes = vectorBits / 32;
     }
 
@@ -46,8 +48,49 @@ final class WindowKernels {
         Expr inside(Expr p) { return Ix.and(Ix.cmp(BinaryFn.GE, p, Ix.idx(0)), Ix.cmp(BinaryFn.LT, p, Ix.idx(in))); }
     }
 
-    Stmt conv(Node n, int out) {
-        return n.type().dtype() == DType.F32 && lanes >= 2 ? vectorConv(n, out) : gatherConv(n, out);
+    Stmt conv(Node n, int out) { return conv(n, out, -1); }
+
+    /**
+     * The kernel of convolution op {@code n}; with {@code epilogue} ≥ 0 (a conv2d only), the kernel
+     * stores that node instead (a pointwise node reading {@code n} only elementwise, of its shape
+     * and type) into {@code out}: the f32 vector kernel applies it to each output row (b, oh)
+     * right after computing the row, while the row is in L1; the gather applies it afterwards.
+     */
+    Stmt conv(Node n, int out, int epilogue) {
+        pointwise.clearBindings();
+        if (epilogue >= 0) pointwise.bindToBuffer(n.id(), out);
+        if (n.type().dtype() == DType.F32 && lanes >= 2) return vectorConv(n, out, epilogue);
+        var body = gatherConv(n, out);
+        if (epilogue < 0) return body;
+        var shape = n.type().shape();
+        return new Stmt.Block(List.of(body, cx.nest(shape, "e", Stmt.Schedule.PARALLEL,
+                idx -> new Stmt.Store(out, Ix.linear(idx, shape), pointwise.compute(epilogue, idx)))));
+    }
+
+    /**
+     * The epilogue over output row (b, oh) of y [B, OH, OW, O]: per pixel, the channels in
+     * vectors where {@link Vectorizer} can write the epilogue lane by lane, the rest one by one.
+     */
+    private void rowEpilogue(LoopBuilder body, int epilogue, int out, List<DimExpr> shape, Expr b, Expr oh) {
+        long o = Ix.constant(shape.get(3), "conv2d channels"), vectorEnd = o / lanes * lanes;
+        body.loop("ow", Ix.idx(0), Ix.dim(shape.get(2)), 1, (pb, ow) -> {
+            String e = cx.fresh("e");
+            var ev = new Expr.Var(e, LType.INDEX);
+            var index = List.of(b, oh, ow, (Expr) ev);
+            Expr scalar = pointwise.compute(epilogue, index);
+            var vector = new Vectorizer(e, lanes).vectorize(scalar);
+            long scalarFrom = vector.isPresent() ? vectorEnd : 0;
+            if (vector.isPresent() && vectorEnd > 0) {
+                pb.add(new Stmt.Loop(e, Ix.idx(0), Ix.idx(vectorEnd), lanes, Stmt.Schedule.SERIAL,
+                        new Stmt.Store(out, Ix.linear(index, shape), vector.get())));
+            }
+            if (scalarFrom < o) {
+                String t = cx.fresh("e");
+                var tail = List.of(b, oh, ow, (Expr) new Expr.Var(t, LType.INDEX));
+                pb.add(new Stmt.Loop(t, Ix.idx(scalarFrom), Ix.idx(o), 1, Stmt.Schedule.SERIAL,
+                        new Stmt.Store(out, Ix.linear(tail, shape), pointwise.compute(epilogue, tail))));
+            }
+        });
     }
 
     /**
@@ -57,7 +100,7 @@ final class WindowKernels {
     record Conv(int x, int k, int y, Expr batch, long channels, long outChannels, Axis h, Axis w) {}
 
     /** The f32 vector kernels, on the same geometry as the gathers. */
-    private Stmt vectorConv(Node n, int out) {
+    private Stmt vectorConv(Node n, int out, int epilogue) {
         var in = n.inputs();
         var first = cx.node(in.get(0)).type().shape();
         var second = cx.node(in.get(1)).type().shape();
@@ -83,7 +126,8 @@ final class WindowKernels {
         long channels = Ix.constant(x.get(3), "conv2d channels"), outChannels = Ix.constant(k.get(3), "conv2d channels");
         Axis h = heightAxis(win, x, y, k), w = widthAxis(win, x, y, k);
         return switch (n.op()) {
-            case Op.Conv2D c -> new ConvKernels(cx, lanes).conv2d(new Conv(a, b, out, batch, channels, outChannels, h, w));
+            case Op.Conv2D c -> new ConvKernels(cx, lanes).conv2d(new Conv(a, b, out, batch, channels, outChannels, h, w),
+                    epilogue < 0 ? null : (body, image, oh) -> rowEpilogue(body, epilogue, out, y, image, oh));
             case Op.Conv2DInputGrad c -> new ConvGradKernels(cx, lanes).inputGrad(new Conv(out, b, a, batch, channels, outChannels, h, w));
             default -> new ConvGradKernels(cx, lanes).kernelGrad(new Conv(a, out, b, batch, channels, outChannels, h, w));
         };

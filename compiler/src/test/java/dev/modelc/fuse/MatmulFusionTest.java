@@ -170,4 +170,45 @@ class MatmulFusionTest {
         assertTrue(f.kernels().stream().noneMatch(FusedGraph.Kernel::hasEpilogue), FusedPrinter.print(f));
         agrees(g);
     }
+
+    @Test
+    void aConvolutionTakesItsBiasAndActivationAsAnEpilogueInEveryElementType() {
+        for (var dtype : List.of(DType.F32, DType.F64)) {
+            for (int vectorBits : new int[] {0, 256}) {
+                var b = new GraphBuilder();
+                var x = new TensorType(dtype, List.of(DimExpr.constant(2), DimExpr.constant(6), DimExpr.constant(7), DimExpr.constant(3)));
+                var k = new TensorType(dtype, List.of(DimExpr.constant(3), DimExpr.constant(3), DimExpr.constant(3), DimExpr.constant(12)));
+                var win = new Op.Window(1, 1, 1, 1, false);
+                var y = dev.modelc.graph.TypeRules.conv(x, k, win);
+                int xi = b.input(Role.INPUT, "x", x), ki = b.input(Role.PARAM, "k", k);
+                int ci = b.input(Role.PARAM, "c", new TensorType(dtype, List.of(DimExpr.constant(12))));
+                int conv = b.emit(new Op.Conv2D(win), List.of(xi, ki), y);
+                int out = b.unary(UnaryFn.TANH, b.add(conv, b.broadcast(ci, List.of(3), y.shape())));
+                Graph g = b.build("conv", List.of(new Graph.Result("y", out)));
+                var f = Fusion.fuse(g);
+                assertEquals(1, f.kernels().size(), FusedPrinter.print(f));
+                assertEquals(KernelKind.CONV, f.kernels().get(0).kind());
+                assertTrue(FusedPrinter.print(f).contains("epilog"), FusedPrinter.print(f));
+                var inputs = new HashMap<String, Tensor>();
+                feeds(g, dtype).forEach(inputs::put);
+                // the vector kernel (256 bits, f32 only) or the gather followed by the epilogue
+                var got = dev.modelc.loops.LoopEvaluator.run(LoopLowering.lower(f, vectorBits), inputs, Map.of()).get("y").toDoubleArray();
+                var want = dev.modelc.interp.Interpreter.run(g, inputs).get("y").toDoubleArray();
+                for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-4 * (1 + Math.abs(want[i])), dtype + " " + vectorBits + " at " + i);
+            }
+        }
+    }
+
+    private static Map<String, Tensor> feeds(Graph g, DType dtype) {
+        var f32 = feeds(g);
+        if (dtype == DType.F32) return f32;
+        var out = new HashMap<String, Tensor>();
+        f32.forEach((name, t) -> {
+            float[] v = t.toFloatArray();
+            double[] d = new double[v.length];
+            for (int i = 0; i < v.length; i++) d[i] = v[i];
+            out.put(name, Tensor.of(d, t.shape()));
+        });
+        return out;
+    }
 }

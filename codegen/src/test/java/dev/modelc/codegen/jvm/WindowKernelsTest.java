@@ -48,6 +48,7 @@ class WindowKernelsTest {
                 out.add(new Case("conv2d" + at, graph(new Op.Conv2D(win), y, x, k)));
                 out.add(new Case("conv2d_input_grad" + at, graph(new Op.Conv2DInputGrad(win), x, y, k)));
                 out.add(new Case("conv2d_kernel_grad" + at, graph(new Op.Conv2DKernelGrad(win), k, x, y)));
+                out.add(new Case("relu(conv2d + bias)" + at, convBiasRelu(win, x, k, y, c[1])));
             }
         }
         for (var pool : List.of(new Pool(2, 2, 2, 2, false), new Pool(3, 3, 2, 2, true))) {
@@ -78,6 +79,18 @@ class WindowKernelsTest {
             inputs.put(in.name(), Tensor.of(v, shape));
         }
         Agreement.assertAgrees(LoopLowering.lower(Fusion.fuse(c.graph())), inputs, Map.of("B", 2L));
+    }
+
+    /** relu(conv2d(x, k) + c): the bias add and relu become the conv kernel's epilogue, over each output row. */
+    private static Graph convBiasRelu(Window win, TensorType x, TensorType k, TensorType y, long channels) {
+        var b = new GraphBuilder();
+        int xi = b.input(Role.INPUT, "in0", x), ki = b.input(Role.INPUT, "in1", k), ci = b.input(Role.INPUT, "in2", f32(null, channels));
+        int conv = b.emit(new Op.Conv2D(win), List.of(xi, ki), y);
+        int out = b.unary(dev.modelc.graph.Op.UnaryFn.RELU, b.add(conv, b.broadcast(ci, List.of(3), y.shape())));
+        var g = b.build("window", List.of(new Graph.Result("y", out)));
+        var fused = Fusion.fuse(g);
+        if (fused.kernels().size() != 1) throw new AssertionError("not fused into the conv:\n" + dev.modelc.fuse.FusedPrinter.print(fused));
+        return g;
     }
 
     /** {@code op} on inputs of the given types, giving {@code result}. */
