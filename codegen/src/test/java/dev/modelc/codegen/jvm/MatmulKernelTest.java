@@ -105,6 +105,32 @@ class MatmulKernelTest {
         }
     }
 
+    /**
+     * Prints GFLOP/s of the kernel the compiler actually emits for {@code a @ b} (packed, blocked;
+     * docs/backends.md section 4), on the threads of {@code -Dmodelc.threads} (default: all cores).
+     */
+    @Test
+    void printsTheLoweredKernelsSpeed() throws Throwable {
+        for (int[] s : new int[][] {{128, 784, 256}, {1024, 1024, 1024}}) {
+            int m = s[0], k = s[1], n = s[2];
+            var b = new dev.modelc.graph.GraphBuilder();
+            int a = b.input(dev.modelc.graph.Op.Role.INPUT, "a", dev.modelc.graph.TensorType.of(DType.F32,
+                    dev.modelc.check.DimExpr.constant(m), dev.modelc.check.DimExpr.constant(k)));
+            int w = b.input(dev.modelc.graph.Op.Role.INPUT, "b", dev.modelc.graph.TensorType.of(DType.F32,
+                    dev.modelc.check.DimExpr.constant(k), dev.modelc.check.DimExpr.constant(n)));
+            var g = b.build("mm", List.of(new dev.modelc.graph.Graph.Result("c", b.matmul(a, w))));
+            var p = dev.modelc.loops.LoopLowering.lower(dev.modelc.fuse.Fusion.fuse(g));
+            var kernel = instantiate(p);
+            var arrays = dev.modelc.runtime.jvm.ProgramStorage.allocate(JvmCompiler.layout(p), new int[0]).arrays();
+            System.arraycopy(random(m * k, 1), 0, (float[]) arrays[p.inputs().get("a")], 0, m * k);
+            System.arraycopy(random(k * n, 2), 0, (float[]) arrays[p.inputs().get("b")], 0, k * n);
+            kernel.bind(arrays, new int[0]);
+            double flops = 2.0 * m * n * k;
+            System.out.printf("lowered matmul %dx%dx%d on %d thread(s): %.1f GFLOP/s%n", m, k, n,
+                    Integer.getInteger("modelc.threads", Runtime.getRuntime().availableProcessors()), flops / seconds(kernel::run, flops) / 1e9);
+        }
+    }
+
     /** A fresh instance of the generated class, defined as JvmCompiler does (this test shares its package). */
     private static CompiledProgram instantiate(LoopProgram p) throws Throwable {
         var hidden = MethodHandles.lookup().defineHiddenClass(JvmCompiler.classBytes(p), true);
