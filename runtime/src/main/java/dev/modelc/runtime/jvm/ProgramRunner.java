@@ -26,14 +26,7 @@ public final class ProgramRunner {
      *     or a buffer too large for int indices
      */
     public synchronized Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims) {
-        int[] values = new int[layout.dims().size()];
-        for (int i = 0; i < values.length; i++) {
-            String name = layout.dims().get(i);
-            Long v = dims.get(name);
-            if (v == null) throw new IllegalArgumentException("dimension " + name + " is not bound");
-            if (v < 0 || v > ProgramStorage.MAX_ELEMENTS) throw new IllegalArgumentException("dimension " + name + " = " + v + " is out of range");
-            values[i] = (int) (long) v;
-        }
+        int[] values = dimValues(layout, dims);
         if (storage == null || !java.util.Arrays.equals(storage.dims(), values)) {
             storage = null; // let the old arrays go before allocating new ones
             storage = ProgramStorage.allocate(layout, values);
@@ -42,5 +35,18 @@ public final class ProgramRunner {
         storage.copyIn(layout, inputs);
         compiled.run();
         return storage.results(layout);
+    }
+
+    /** The values of the layout's dimension variables, in its order; each must be bound and in int range. */
+    static int[] dimValues(ProgramLayout layout, Map<String, Long> dims) {
+        int[] values = new int[layout.dims().size()];
+        for (int i = 0; i < values.length; i++) {
+            String name = layout.dims().get(i);
+            Long v = dims.get(name);
+            if (v == null) throw new IllegalArgumentException("dimension " + name + " is not bound");
+            if (v < 0 || v > ProgramStorage.MAX_ELEMENTS) throw new IllegalArgumentException("dimension " + name + " = " + v + " is out of range");
+            values[i] = (int) (long) v;
+        }
+        return values;
     }
 }

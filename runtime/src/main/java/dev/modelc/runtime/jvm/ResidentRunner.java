@@ -109,7 +109,7 @@ public final class ResidentRunner {
      * whole tensor).
      */
     public void run(Map<String, Tensor> inputs, long[] rows, Map<String, Long> dims) {
-        var storage = storageFor(dimValues(dims));
+        var storage = storageFor(ProgramRunner.dimValues(layout, dims));
         for (String name : others) {
             Tensor t = inputs.get(name);
             if (t == null) throw new IllegalArgumentException("missing input " + name);
@@ -145,18 +145,6 @@ public final class ResidentRunner {
         compiled.bind(storage.arrays(), dims);
         current = storage;
         return storage;
-    }
-
-    private int[] dimValues(Map<String, Long> dims) {
-        int[] values = new int[layout.dims().size()];
-        for (int i = 0; i < values.length; i++) {
-            String name = layout.dims().get(i);
-            Long v = dims.get(name);
-            if (v == null) throw new IllegalArgumentException("dimension " + name + " is not bound");
-            if (v < 0 || v > ProgramStorage.MAX_ELEMENTS) throw new IllegalArgumentException("dimension " + name + " = " + v + " is out of range");
-            values[i] = (int) (long) v;
-        }
-        return values;
     }
 
     private Object array(String name) {
