@@ -48,8 +48,9 @@ public final class TrainingLoop {
                     return new Outcome(reports, new Position(epoch, b + 1, train.sums(), train.samples()), true);
                 }
             }
+            double trained = seconds(start); // the steps' time: samples/s is training throughput, as frameworks report it
             Optional<Map<String, Double>> test = data.test().map(t -> evaluate(t, options.batch(), model));
-            var report = new EpochReport(epoch + 1, options.epochs(), train.means(), test, train.samples(), seconds(start));
+            var report = new EpochReport(epoch + 1, options.epochs(), train.means(), test, train.samples(), trained);
             listener.epochDone(report);
             reports.add(report);
             at = new Position(epoch + 1, 0, Map.of(), 0);
