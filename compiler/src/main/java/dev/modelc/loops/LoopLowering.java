@@ -68,7 +68,7 @@ public final class LoopLowering {
                 case SOFTMAX -> reductions.softmax(n, axes(n.op()), out);
                 case MATMUL -> matmul.matmul(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
                 case CONV -> windows.conv(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
-                case POOL -> windows.pool(n, out);
+                case POOL -> windows.pool(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
             };
             var reads = new ArrayList<>(reads(cx, k, n));
             var writes = new ArrayList<>(List.of(out));

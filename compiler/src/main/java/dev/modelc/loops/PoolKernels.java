@@ -89,7 +89,13 @@ final class PoolKernels {
      * to exactly one window, so its sum is {@code 0 + (chosen ? dy : 0)}: that is stored directly,
      * with the constant 0 in place of the zeroed element, and the zeroing pass is left out.
      */
-    Stmt maxPoolGrad(int x, int dy, int dx, Expr batch, long channels, Axis h, Axis w) {
+    /** What runs after each image's dx is complete, while it is in cache (an epilogue). */
+    interface ImageEnd { void after(LoopBuilder body, Expr b); }
+
+    Stmt maxPoolGrad(int x, int dy, int dx, Expr batch, long channels, Axis h, Axis w) { return maxPoolGrad(x, dy, dx, batch, channels, h, w, null); }
+
+    /** With {@code imageEnd} (or null) run after each image. */
+    Stmt maxPoolGrad(int x, int dy, int dx, Expr batch, long channels, Axis h, Axis w, ImageEnd imageEnd) {
         var p = new Pool(x, batch, channels, h, w);
         long image = h.in() * w.in() * channels, vectorEnd = image / lanes * lanes;
         boolean direct = tiles(h) && tiles(w);
@@ -121,6 +127,7 @@ final class PoolKernels {
                     });
                 });
             });
+            if (imageEnd != null) imageEnd.after(body, b);
         });
         return top.build();
     }

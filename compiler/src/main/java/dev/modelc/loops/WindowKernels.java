@@ -60,19 +60,20 @@ final class WindowKernels {
         pointwise.clearBindings();
         if (epilogue >= 0) pointwise.bindToBuffer(n.id(), out);
         if (n.type().dtype() == DType.F32 && lanes >= 2) return vectorConv(n, out, epilogue);
-        var body = gatherConv(n, out);
-        if (epilogue < 0) return body;
-        var shape = n.type().shape();
-        return new Stmt.Block(List.of(body, cx.nest(shape, "e", Stmt.Schedule.PARALLEL,
-                idx -> new Stmt.Store(out, Ix.linear(idx, shape), pointwise.compute(epilogue, idx)))));
+        return afterAll(gatherConv(n, out), n, out, epilogue);
     }
 
     /**
-     * The epilogue over output row (b, oh) of y [B, OH, OW, O]: per pixel, the channels in
+     * The epilogue over rows [from, to) of image b of an NHWC result: per pixel, the channels in
      * vectors where {@link Vectorizer} can write the epilogue lane by lane, the rest one by one.
      */
+    private void pixelsEpilogue(LoopBuilder body, int epilogue, int out, List<DimExpr> shape, Expr b, Expr from, Expr to) {
+        body.loop("eh", from, to, 1, (rb, oh) -> rowEpilogue(rb, epilogue, out, shape, b, oh));
+    }
+
+    /** {@link #pixelsEpilogue} over the one row (b, oh). */
     private void rowEpilogue(LoopBuilder body, int epilogue, int out, List<DimExpr> shape, Expr b, Expr oh) {
-        long o = Ix.constant(shape.get(3), "conv2d channels"), vectorEnd = o / lanes * lanes;
+        long o = Ix.constant(shape.get(3), "channels"), vectorEnd = o / lanes * lanes;
         body.loop("ow", Ix.idx(0), Ix.dim(shape.get(2)), 1, (pb, ow) -> {
             String e = cx.fresh("e");
             var ev = new Expr.Var(e, LType.INDEX);
@@ -190,13 +191,31 @@ final class WindowKernels {
         };
     }
 
-    Stmt pool(Node n, int out) {
-        Stmt vector = n.type().dtype() == DType.F32 && lanes >= 2 ? vectorPool(n, out) : null;
-        return vector != null ? vector : gatherPool(n, out);
+    Stmt pool(Node n, int out) { return pool(n, out, -1); }
+
+    /**
+     * The kernel of pooling op {@code n}; with {@code epilogue} ≥ 0 (a maxpool_grad only), the
+     * kernel stores that node instead (a pointwise node reading {@code n} only elementwise): the
+     * f32 vector kernel applies it to each image's dx right after computing it, the gather after
+     * the whole op.
+     */
+    Stmt pool(Node n, int out, int epilogue) {
+        pointwise.clearBindings();
+        if (epilogue >= 0) pointwise.bindToBuffer(n.id(), out);
+        Stmt vector = n.type().dtype() == DType.F32 && lanes >= 2 ? vectorPool(n, out, epilogue) : null;
+        return vector != null ? vector : afterAll(gatherPool(n, out), n, out, epilogue);
+    }
+
+    /** {@code body}, then the epilogue over every element of {@code n}'s result (none when {@code epilogue} < 0). */
+    private Stmt afterAll(Stmt body, Node n, int out, int epilogue) {
+        if (epilogue < 0) return body;
+        var shape = n.type().shape();
+        return new Stmt.Block(List.of(body, cx.nest(shape, "e", Stmt.Schedule.PARALLEL,
+                idx -> new Stmt.Store(out, Ix.linear(idx, shape), pointwise.compute(epilogue, idx)))));
     }
 
     /** The f32 max-pool family as the vector kernels of {@link PoolKernels}, where they apply; null elsewhere. */
-    private Stmt vectorPool(Node n, int out) {
+    private Stmt vectorPool(Node n, int out, int epilogue) {
         var in = n.inputs();
         var x = (n.op() instanceof Op.MaxPoolGrad ? n : cx.node(in.get(0))).type().shape();
         var y = (n.op() instanceof Op.MaxPoolGrad ? cx.node(in.get(1)) : n).type().shape();
@@ -213,8 +232,11 @@ final class WindowKernels {
         var kernels = new PoolKernels(cx, lanes);
         int a = cx.buffer(in.get(0)), b = in.size() > 1 ? cx.buffer(in.get(1)) : -1;
         long channels = x.get(3).constantValue().getAsLong();
-        return n.op() instanceof Op.MaxPoolGrad ? kernels.maxPoolGrad(a, b, out, Ix.dim(x.get(0)), channels, h, w)
-                : kernels.maxPool(a, b, out, Ix.dim(x.get(0)), channels, h, w);
+        if (n.op() instanceof Op.MaxPoolGrad) {
+            return kernels.maxPoolGrad(a, b, out, Ix.dim(x.get(0)), channels, h, w,
+                    epilogue < 0 ? null : (body, image) -> pixelsEpilogue(body, epilogue, out, x, image, Ix.idx(0), Ix.dim(x.get(1))));
+        }
+        return afterAll(kernels.maxPool(a, b, out, Ix.dim(x.get(0)), channels, h, w), n, out, epilogue);
     }
 
     private Stmt gatherPool(Node n, int out) {

@@ -211,4 +211,28 @@ class MatmulFusionTest {
         });
         return out;
     }
+
+    @Test
+    void aMaxPoolGradientTakesTheReluMaskAsAnEpilogueInEveryElementType() {
+        for (var dtype : List.of(DType.F32, DType.F64)) {
+            for (int vectorBits : new int[] {0, 256}) {
+                var b = new GraphBuilder();
+                var x = new TensorType(dtype, List.of(DimExpr.constant(2), DimExpr.constant(6), DimExpr.constant(8), DimExpr.constant(12)));
+                var pool = new Op.Pool(2, 2, 2, 2, false);
+                var y = dev.modelc.graph.TypeRules.pool(x, pool);
+                int xi = b.input(Role.INPUT, "x", x), dy = b.input(Role.INPUT, "dy", y), z = b.input(Role.INPUT, "z", x);
+                int grad = b.emit(new Op.MaxPoolGrad(pool), List.of(xi, dy), x);
+                int zero = b.constant(0, x);
+                int out = b.select(b.binary(Op.BinaryFn.GT, z, zero), grad, zero);
+                Graph g = b.build("mask", List.of(new Graph.Result("y", out)));
+                var f = Fusion.fuse(g);
+                assertEquals(1, f.kernels().size(), FusedPrinter.print(f));
+                assertEquals(KernelKind.POOL, f.kernels().get(0).kind());
+                var inputs = feeds(g, dtype);
+                var got = dev.modelc.loops.LoopEvaluator.run(LoopLowering.lower(f, vectorBits), inputs, Map.of()).get("y").toDoubleArray();
+                var want = dev.modelc.interp.Interpreter.run(g, inputs).get("y").toDoubleArray();
+                for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 0, dtype + " " + vectorBits + " at " + i);
+            }
+        }
+    }
 }

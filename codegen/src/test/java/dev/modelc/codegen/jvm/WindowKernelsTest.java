@@ -60,6 +60,7 @@ class WindowKernelsTest {
                 out.add(new Case("maxpool" + at, graph(new Op.MaxPool(pool), y, x)));
                 out.add(new Case("maxpool_select" + at, graph(new Op.MaxPoolSelect(pool), y, x, x)));
                 out.add(new Case("maxpool_grad" + at, graph(new Op.MaxPoolGrad(pool), x, x, y)));
+                out.add(new Case("relu mask of maxpool_grad" + at, maskedPoolGrad(pool, x, y)));
             }
         }
         return out.stream();
@@ -90,6 +91,19 @@ class WindowKernelsTest {
         var g = b.build("window", List.of(new Graph.Result("y", out)));
         var fused = Fusion.fuse(g);
         if (fused.kernels().size() != 1) throw new AssertionError("not fused into the conv:\n" + dev.modelc.fuse.FusedPrinter.print(fused));
+        return g;
+    }
+
+    /** select(z > 0, maxpool_grad(x, dy), 0), a relu's gradient: the select becomes the pool gradient's epilogue, per image. */
+    private static Graph maskedPoolGrad(Pool pool, TensorType x, TensorType y) {
+        var b = new GraphBuilder();
+        int xi = b.input(Role.INPUT, "in0", x), dy = b.input(Role.INPUT, "in1", y), z = b.input(Role.INPUT, "in2", x);
+        int grad = b.emit(new Op.MaxPoolGrad(pool), List.of(xi, dy), x);
+        int zero = b.constant(0, x);
+        int out = b.select(b.binary(dev.modelc.graph.Op.BinaryFn.GT, z, zero), grad, zero);
+        var g = b.build("window", List.of(new Graph.Result("y", out)));
+        var fused = Fusion.fuse(g);
+        if (fused.kernels().size() != 1) throw new AssertionError("not fused into the pool gradient:\n" + dev.modelc.fuse.FusedPrinter.print(fused));
         return g;
     }
 
