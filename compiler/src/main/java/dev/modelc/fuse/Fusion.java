@@ -77,7 +77,7 @@ public final class Fusion {
     }
 
     /**
-     * Gives a matmul, a conv2d or a maxpool_grad the pointwise kernel that is its only reader as an epilogue, when that kernel
+     * Gives a matmul, a conv2d, a conv2d_kernel_grad or a maxpool_grad the pointwise kernel that is its only reader as an epilogue, when that kernel
      * reads the product only elementwise (through unary, binary, select and convert nodes from its
      * root, never a broadcast, transpose or other remap), stores a value of the product's type and
      * shape, and would not have been written in place over an input. The product is then never
@@ -90,8 +90,10 @@ public final class Fusion {
         for (int km = 0; km < kernels.size(); km++) {
             var mk = kernels.get(km);
             int m = mk.op();
-            boolean host = mk.kind() == KernelKind.MATMUL || (mk.kind() == KernelKind.CONV && byId.get(m).op() instanceof Op.Conv2D)
-                    || (mk.kind() == KernelKind.POOL && byId.get(m).op() instanceof Op.MaxPoolGrad);
+            var hostOp = byId.get(m).op();
+            boolean host = mk.kind() == KernelKind.MATMUL
+                    || (mk.kind() == KernelKind.CONV && (hostOp instanceof Op.Conv2D || hostOp instanceof Op.Conv2DKernelGrad))
+                    || (mk.kind() == KernelKind.POOL && hostOp instanceof Op.MaxPoolGrad);
             if (!host || mk.hasEpilogue() || results.contains(m) || aliases.containsValue(m)) continue;
             int reader = -1, readers = 0;
             for (int k = 0; k < kernels.size(); k++) {

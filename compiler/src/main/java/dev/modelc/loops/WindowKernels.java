@@ -51,15 +51,19 @@ final class WindowKernels {
     Stmt conv(Node n, int out) { return conv(n, out, -1); }
 
     /**
-     * The kernel of convolution op {@code n}; with {@code epilogue} ≥ 0 (a conv2d only), the kernel
-     * stores that node instead (a pointwise node reading {@code n} only elementwise, of its shape
-     * and type) into {@code out}: the f32 vector kernel applies it to each output row (b, oh)
-     * right after computing the row, while the row is in L1; the gather applies it afterwards.
+     * The kernel of convolution op {@code n}; with {@code epilogue} ≥ 0 (a conv2d or a kernel
+     * gradient), the kernel stores that node instead (a pointwise node reading {@code n} only
+     * elementwise, of its shape and type) into {@code out}: the f32 vector conv2d applies it to each
+     * output row (b, oh) right after computing the row, while the row is in L1; the others after
+     * the whole op (a kernel gradient is small: mnist_cnn's are at most 72 KB).
      */
     Stmt conv(Node n, int out, int epilogue) {
         pointwise.clearBindings();
         if (epilogue >= 0) pointwise.bindToBuffer(n.id(), out);
-        if (n.type().dtype() == DType.F32 && lanes >= 2) return vectorConv(n, out, epilogue);
+        if (n.type().dtype() == DType.F32 && lanes >= 2) {
+            // a conv2d applies it row by row; a kernel gradient is complete only at the end (and small)
+            return n.op() instanceof Op.Conv2D ? vectorConv(n, out, epilogue) : afterAll(vectorConv(n, out, -1), n, out, epilogue);
+        }
         return afterAll(gatherConv(n, out), n, out, epilogue);
     }
 

@@ -49,6 +49,7 @@ class WindowKernelsTest {
                 out.add(new Case("conv2d_input_grad" + at, graph(new Op.Conv2DInputGrad(win), x, y, k)));
                 out.add(new Case("conv2d_kernel_grad" + at, graph(new Op.Conv2DKernelGrad(win), k, x, y)));
                 out.add(new Case("relu(conv2d + bias)" + at, convBiasRelu(win, x, k, y, c[1])));
+                out.add(new Case("conv2d_kernel_grad + 0.5 k" + at, decayedKernelGrad(win, x, k, y)));
             }
         }
         for (var pool : List.of(new Pool(2, 2, 2, 2, false), new Pool(3, 3, 2, 2, true))) {
@@ -104,6 +105,18 @@ class WindowKernelsTest {
         var g = b.build("window", List.of(new Graph.Result("y", out)));
         var fused = Fusion.fuse(g);
         if (fused.kernels().size() != 1) throw new AssertionError("not fused into the pool gradient:\n" + dev.modelc.fuse.FusedPrinter.print(fused));
+        return g;
+    }
+
+    /** conv2d_kernel_grad(x, dy) + 0.5 * k, an optimiser's weight decay: the add becomes the gradient's epilogue. */
+    private static Graph decayedKernelGrad(Window win, TensorType x, TensorType k, TensorType y) {
+        var b = new GraphBuilder();
+        int xi = b.input(Role.INPUT, "in0", x), dy = b.input(Role.INPUT, "in1", y), ki = b.input(Role.INPUT, "in2", k);
+        int grad = b.emit(new Op.Conv2DKernelGrad(win), List.of(xi, dy), k);
+        int out = b.add(grad, b.scale(ki, 0.5));
+        var g = b.build("window", List.of(new Graph.Result("y", out)));
+        var fused = Fusion.fuse(g);
+        if (fused.kernels().size() != 1) throw new AssertionError("not fused into the kernel gradient:\n" + dev.modelc.fuse.FusedPrinter.print(fused));
         return g;
     }
 
