@@ -23,6 +23,8 @@ final class ResidentStep implements StepRunner {
     private final ResidentRunner runner;
     private final Function<Map<String, Tensor>, Map<String, Long>> batchDims;
     private final List<String> held;
+    /** Whether the step reads the step counter and the dropout key (a model without Adam or dropout may not). */
+    private final boolean readsStep, readsKey;
     private Checked lastChecked;
     private Map<String, Long> checkedDims;
 
@@ -33,6 +35,8 @@ final class ResidentStep implements StepRunner {
         resident.add(Lowering.KEY);
         this.runner = program.resident(resident);
         this.held = runner.residents().stream().filter(held::contains).toList();
+        this.readsStep = runner.residents().contains(Lowering.STEP);
+        this.readsKey = runner.residents().contains(Lowering.KEY);
         var batch = new HashSet<String>();
         for (var n : graph.inputs()) if (n.op() instanceof Op.Input in && in.role() == Op.Role.INPUT) batch.add(in.name());
         this.batchDims = Interpreter.inputBinder(graph, batch);
@@ -49,8 +53,8 @@ final class ResidentStep implements StepRunner {
 
     @Override
     public void setCounters(float step, long key) {
-        if (runner.residents().contains(Lowering.STEP)) runner.putScalar(Lowering.STEP, (double) step);
-        if (runner.residents().contains(Lowering.KEY)) runner.putScalar(Lowering.KEY, key);
+        if (readsStep) runner.putScalar(Lowering.STEP, (double) step);
+        if (readsKey) runner.putScalar(Lowering.KEY, key);
     }
 
     @Override
