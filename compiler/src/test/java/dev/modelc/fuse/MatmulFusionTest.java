@@ -185,18 +185,25 @@ class MatmulFusionTest {
                 int conv = b.emit(new Op.Conv2D(win), List.of(xi, ki), y);
                 int out = b.unary(UnaryFn.TANH, b.add(conv, b.broadcast(ci, List.of(3), y.shape())));
                 Graph g = b.build("conv", List.of(new Graph.Result("y", out)));
-                var f = Fusion.fuse(g);
-                assertEquals(1, f.kernels().size(), FusedPrinter.print(f));
-                assertEquals(KernelKind.CONV, f.kernels().get(0).kind());
-                assertTrue(FusedPrinter.print(f).contains("epilog"), FusedPrinter.print(f));
-                var inputs = new HashMap<String, Tensor>();
-                feeds(g, dtype).forEach(inputs::put);
-                // the vector kernel (256 bits, f32 only) or the gather followed by the epilogue
-                var got = dev.modelc.loops.LoopEvaluator.run(LoopLowering.lower(f, vectorBits), inputs, Map.of()).get("y").toDoubleArray();
-                var want = dev.modelc.interp.Interpreter.run(g, inputs).get("y").toDoubleArray();
-                for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-4 * (1 + Math.abs(want[i])), dtype + " " + vectorBits + " at " + i);
+                fusedAndAgrees(g, KernelKind.CONV, dtype, vectorBits, 1e-4);
             }
         }
+    }
+
+    /**
+     * {@code g} is one kernel of {@code kind} with an epilogue, and its lowering with vectors of
+     * {@code vectorBits} (256: the vector kernel for f32; 0: the gather, then the epilogue) gives
+     * the interpreter's values within {@code relTol}.
+     */
+    private static void fusedAndAgrees(Graph g, KernelKind kind, DType dtype, int vectorBits, double relTol) {
+        var f = Fusion.fuse(g);
+        assertEquals(1, f.kernels().size(), FusedPrinter.print(f));
+        assertEquals(kind, f.kernels().get(0).kind());
+        assertTrue(f.kernels().get(0).hasEpilogue(), FusedPrinter.print(f));
+        var inputs = feeds(g, dtype);
+        var got = dev.modelc.loops.LoopEvaluator.run(LoopLowering.lower(f, vectorBits), inputs, Map.of()).get("y").toDoubleArray();
+        var want = dev.modelc.interp.Interpreter.run(g, inputs).get("y").toDoubleArray();
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], relTol * (1 + Math.abs(want[i])), dtype + " " + vectorBits + " at " + i);
     }
 
     private static Map<String, Tensor> feeds(Graph g, DType dtype) {
@@ -225,13 +232,7 @@ class MatmulFusionTest {
                 int zero = b.constant(0, x);
                 int out = b.select(b.binary(Op.BinaryFn.GT, z, zero), grad, zero);
                 Graph g = b.build("mask", List.of(new Graph.Result("y", out)));
-                var f = Fusion.fuse(g);
-                assertEquals(1, f.kernels().size(), FusedPrinter.print(f));
-                assertEquals(KernelKind.POOL, f.kernels().get(0).kind());
-                var inputs = feeds(g, dtype);
-                var got = dev.modelc.loops.LoopEvaluator.run(LoopLowering.lower(f, vectorBits), inputs, Map.of()).get("y").toDoubleArray();
-                var want = dev.modelc.interp.Interpreter.run(g, inputs).get("y").toDoubleArray();
-                for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 0, dtype + " " + vectorBits + " at " + i);
+                fusedAndAgrees(g, KernelKind.POOL, dtype, vectorBits, 0);
             }
         }
     }
