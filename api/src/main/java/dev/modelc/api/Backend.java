@@ -19,8 +19,24 @@ public enum Backend {
             case INTERP -> true;
             // the generated code calls the Vector API, an incubator module the JVM must be started with
             case JVM -> ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-            case LLVM, CUDA -> false;
+            // LLVM's natives come for linux-x86_64 only (the build pulls just that classifier)
+            case LLVM -> isLinuxX86() && present("org.bytedeco.llvm.global.LLVM");
+            case CUDA -> false;
         };
+    }
+
+    private static boolean isLinuxX86() {
+        String arch = System.getProperty("os.arch", "");
+        return System.getProperty("os.name", "").startsWith("Linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, Backend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     static final String JVM_UNAVAILABLE = "the jvm backend needs the Vector API: start java with --add-modules jdk.incubator.vector";

@@ -2,12 +2,16 @@ package dev.modelc.api;
 
 import dev.modelc.codegen.jvm.JvmCompiler;
 import dev.modelc.codegen.jvm.JvmProgram;
+import dev.modelc.codegen.llvm.LlvmCompiler;
+import dev.modelc.codegen.llvm.LlvmProgram;
 import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
 import dev.modelc.interp.Interpreter;
 import dev.modelc.interp.InterpreterException;
 import dev.modelc.loops.LoopLowering;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.jvm.ResidentRunner;
+import java.util.Collection;
 import java.util.Map;
 
 /** Turns a simplified entry graph into something that runs on a backend. */
@@ -23,8 +27,8 @@ final class Executables {
                     throw new ModelException(graph.name() + ": " + e.getMessage(), e);
                 }
             };
-            case JVM -> {
-                var program = jvm(graph, backend);
+            case JVM, LLVM -> {
+                var program = loops(graph, backend);
                 yield inputs -> {
                     java.util.Map<String, Long> dims;
                     try {
@@ -36,7 +40,7 @@ final class Executables {
                     return program.run(inputs, dims);
                 };
             }
-            case LLVM, CUDA -> throw unavailable(backend);
+            case CUDA -> throw unavailable(backend);
         };
     }
 
@@ -47,24 +51,47 @@ final class Executables {
     static StepRunner step(Graph graph, Backend backend, Map<String, Tensor> initial) {
         StepRunner runner = switch (backend) {
             case INTERP -> new HeldTensors(compile(graph, backend), initial);
-            case JVM -> new ResidentStep(graph, jvm(graph, backend), initial.keySet());
-            case LLVM, CUDA -> throw unavailable(backend);
+            case JVM, LLVM -> new ResidentStep(graph, loops(graph, backend), initial.keySet());
+            case CUDA -> throw unavailable(backend);
         };
         if (backend != Backend.INTERP) for (var name : runner.held()) runner.put(name, initial.get(name));
         return runner;
     }
 
-    private static JvmProgram jvm(Graph graph, Backend backend) {
-        if (!backend.available()) throw new ModelException(Backend.JVM_UNAVAILABLE);
+    /** A program compiled from Loop IR, on either backend that takes it. */
+    interface LoopBackendProgram {
+        Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims);
+
+        ResidentRunner resident(Collection<String> resident);
+    }
+
+    private static LoopBackendProgram loops(Graph graph, Backend backend) {
+        if (!backend.available()) {
+            throw new ModelException(backend == Backend.JVM ? Backend.JVM_UNAVAILABLE : backend + " is not available on this machine");
+        }
         try {
-            return JvmCompiler.compile(LoopLowering.lower(Fusion.fuse(graph)));
+            var program = LoopLowering.lower(Fusion.fuse(graph));
+            if (backend == Backend.LLVM) {
+                LlvmProgram native_ = LlvmCompiler.compile(program);
+                return new LoopBackendProgram() {
+                    public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims) { return native_.run(inputs, dims); }
+
+                    public ResidentRunner resident(Collection<String> resident) { return native_.resident(resident); }
+                };
+            }
+            JvmProgram jvm = JvmCompiler.compile(program);
+            return new LoopBackendProgram() {
+                public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims) { return jvm.run(inputs, dims); }
+
+                public ResidentRunner resident(Collection<String> resident) { return jvm.resident(resident); }
+            };
         } catch (dev.modelc.loops.LoopLoweringException e) {
-            throw new ModelException("the jvm backend cannot compile " + graph.name() + " yet: " + e.getMessage()
+            throw new ModelException("the " + backend + " backend cannot compile " + graph.name() + " yet: " + e.getMessage()
                     + "; --backend interp can run it", e);
         }
     }
 
     private static ModelException unavailable(Backend backend) {
-        return new ModelException("the " + backend + " backend is not available in this build; use interp or jvm");
+        return new ModelException("the " + backend + " backend is not available in this build; use interp, jvm or llvm");
     }
 }

@@ -1,6 +1,5 @@
 package dev.modelc.api;
 
-import dev.modelc.codegen.jvm.JvmProgram;
 import dev.modelc.graph.Graph;
 import dev.modelc.graph.Op;
 import dev.modelc.interp.Interpreter;
@@ -15,8 +14,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A {@link StepRunner} on the JVM backend: the held values live in the generated program's own
- * arrays ({@link ResidentRunner}), so a step copies in only the batch and allocates no tensors.
+ * A {@link StepRunner} on the JVM or LLVM backend: the held values live in the compiled program's
+ * own storage ({@link ResidentRunner}: Java arrays, or native memory), so a step copies in only
+ * the batch and allocates no tensors.
  */
 final class ResidentStep implements StepRunner {
     private final String entry;
@@ -28,7 +28,7 @@ final class ResidentStep implements StepRunner {
     private Checked lastChecked;
     private Map<String, Long> checkedDims;
 
-    ResidentStep(Graph graph, JvmProgram program, Set<String> held) {
+    ResidentStep(Graph graph, Executables.LoopBackendProgram program, Set<String> held) {
         this.entry = graph.name();
         var resident = new HashSet<>(held);
         resident.add(Lowering.STEP);

@@ -3,6 +3,8 @@ package dev.modelc.cli;
 import dev.modelc.Compilation;
 import dev.modelc.Frontend;
 import dev.modelc.codegen.jvm.JvmCompiler;
+import dev.modelc.codegen.llvm.LlvmCompiler;
+import dev.modelc.codegen.llvm.LlvmTarget;
 import dev.modelc.fuse.FusedPrinter;
 import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
@@ -45,6 +47,10 @@ final class IrCommand implements Callable<Integer> {
             description = "Show only this entry (an output, the loss or the training step) of the model.")
     String entry;
 
+    @Option(names = "--cpu", paramLabel = "NAME",
+            description = "With --stage llvm: the CPU to optimise for (x86-64-v3, znver3, generic, aarch64[:CPU]); default: this machine's.")
+    String cpu;
+
     @Option(names = "--counts",
             description = "With --stage opt: instead of the IR, a table of op counts before and after simplification.")
     boolean counts;
@@ -60,6 +66,7 @@ final class IrCommand implements Callable<Integer> {
             case FUSED -> c -> perEntry(c.simplified(), g -> FusedPrinter.print(Fusion.fuse(g)));
             case LOOPS -> c -> perEntry(c.simplified(), g -> LoopPrinter.print(LoopLowering.lower(Fusion.fuse(g))));
             case JVM -> c -> perEntry(c.simplified(), g -> JvmCompiler.listing(LoopLowering.lower(Fusion.fuse(g))));
+            case LLVM -> c -> perEntry(c.simplified(), g -> LlvmCompiler.listing(LoopLowering.lower(Fusion.fuse(g)), target()));
             default -> throw new UserError("stage '" + stage + "' is not available yet in this build");
         };
         var compilation = CheckCommand.check(Frontend.create(), file, spec.commandLine().getErr());
@@ -79,6 +86,14 @@ final class IrCommand implements Callable<Integer> {
         out.print(text.apply(compilation));
         out.flush();
         return 0;
+    }
+
+    private LlvmTarget target() {
+        try {
+            return LlvmTarget.named(cpu);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.modelc.loops.LType;
 import dev.modelc.loops.LoopProgram;
+import dev.modelc.loops.LoopUsage;
 import dev.modelc.loops.LoopProgram.Buffer;
 import dev.modelc.loops.Stmt;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class ClassGen {
         var kernelParams = new ArrayList<Params>();
         for (int i = 0; i < program.kernels().size(); i++) {
             var k = program.kernels().get(i);
-            Usage u = Usage.of(k.body());
+            LoopUsage u = LoopUsage.of(k.body());
             Params params = new Params(List.copyOf(u.buffers), orderedDims(u));
             String name = "k" + i + "_" + identifier(k.name());
             MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, name, descriptor(params, "", List.of()), null, null);
@@ -96,7 +97,7 @@ final class ClassGen {
     }
 
     /** Registers a parallel loop's body for a method of its own. */
-    Outlined outline(Stmt.Loop loop, Usage u, List<Capture> captures) {
+    Outlined outline(Stmt.Loop loop, LoopUsage u, List<Capture> captures) {
         var params = new Params(List.copyOf(u.buffers), orderedDims(u));
         int id = outlined.size();
         var o = new Outlined(id, "p" + id + "_" + identifier(loop.var()), descriptor(params, "II", captures), loop, params.buffers,
@@ -139,7 +140,7 @@ final class ClassGen {
         return sb.append(")V").toString();
     }
 
-    private List<String> orderedDims(Usage u) {
+    private List<String> orderedDims(LoopUsage u) {
         for (String d : u.dims) if (!program.dims().contains(d)) throw new IllegalArgumentException("unknown dimension " + d);
         return program.dims().stream().filter(u.dims::contains).toList();
     }

@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.modelc.codegen.jvm.ClassGen.Capture;
 import dev.modelc.codegen.jvm.ClassGen.Outlined;
 import dev.modelc.loops.LType;
+import dev.modelc.loops.LoopUsage;
 import dev.modelc.loops.Stmt;
 import java.util.ArrayList;
 import org.objectweb.asm.Label;
@@ -35,7 +36,7 @@ final class ParallelSite {
     }
 
     void emit() {
-        Usage u = Usage.ofLoopBody(loop);
+        LoopUsage u = LoopUsage.ofLoopBody(loop);
         if (!u.assignedFree.isEmpty()) {
             throw new IllegalArgumentException("parallel loop " + loop.var() + " assigns outer locals " + u.assignedFree
                     + "; its iterations must be independent");
@@ -57,7 +58,7 @@ final class ParallelSite {
         mv.visitVarInsn(ILOAD, lo);
         mv.visitVarInsn(ILOAD, hi);
         ScalarOps.push(mv, step);
-        mv.visitLdcInsn(Usage.work(loop.body()));
+        mv.visitLdcInsn(LoopUsage.work(loop.body()));
         mv.visitMethodInsn(INVOKESTATIC, PARALLEL, "worthSplitting", "(IIIJ)Z", false);
         mv.visitJumpInsn(IFEQ, inline);
 

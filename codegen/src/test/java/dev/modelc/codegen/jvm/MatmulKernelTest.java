@@ -121,7 +121,7 @@ class MatmulKernelTest {
             var g = b.build("mm", List.of(new dev.modelc.graph.Graph.Result("c", b.matmul(a, w))));
             var p = dev.modelc.loops.LoopLowering.lower(dev.modelc.fuse.Fusion.fuse(g));
             var kernel = instantiate(p);
-            var arrays = dev.modelc.runtime.jvm.ProgramStorage.allocate(JvmCompiler.layout(p), new int[0]).arrays();
+            var arrays = dev.modelc.runtime.jvm.ProgramStorage.allocate(JvmCompiler.layout(p), new int[0], false).arrays();
             System.arraycopy(random(m * k, 1), 0, (float[]) arrays[p.inputs().get("a")], 0, m * k);
             System.arraycopy(random(k * n, 2), 0, (float[]) arrays[p.inputs().get("b")], 0, k * n);
             kernel.bind(arrays, new int[0]);

@@ -1,7 +1,8 @@
 package dev.modelc.runtime.jvm;
 
 /**
- * What a class generated from a Loop IR program implements. Not thread-safe: one run at a time.
+ * What a program compiled from Loop IR implements: a generated JVM class, or native code behind
+ * a Java wrapper. Not thread-safe: one run at a time.
  */
 public interface CompiledProgram extends RangeBody {
     /**
@@ -14,4 +15,10 @@ public interface CompiledProgram extends RangeBody {
 
     /** Runs every kernel in order on the bound storage. */
     void run();
+
+    /**
+     * Whether this program runs on off-heap memory (native code): then {@link #bind} gets a
+     * {@link java.lang.foreign.MemorySegment} per buffer instead of a Java array.
+     */
+    default boolean offHeap() { return false; }
 }

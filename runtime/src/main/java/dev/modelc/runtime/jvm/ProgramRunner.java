@@ -29,7 +29,7 @@ public final class ProgramRunner {
         int[] values = dimValues(layout, dims);
         if (storage == null || !java.util.Arrays.equals(storage.dims(), values)) {
             storage = null; // let the old arrays go before allocating new ones
-            storage = ProgramStorage.allocate(layout, values);
+            storage = ProgramStorage.allocate(layout, values, compiled.offHeap());
             compiled.bind(storage.arrays(), values);
         }
         storage.copyIn(layout, inputs);

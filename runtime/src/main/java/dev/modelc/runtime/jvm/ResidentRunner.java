@@ -1,6 +1,9 @@
 package dev.modelc.runtime.jvm;
 
+import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -57,7 +60,7 @@ public final class ResidentRunner {
             long n = Tensor.elementCountOf(shape);
             shapes.put(name, shape);
             if (n > ProgramStorage.MAX_ELEMENTS) throw new IllegalArgumentException("input " + name + " has " + n + " elements");
-            Object array = ProgramStorage.newArray(b.dtype(), (int) n);
+            Object array = ProgramStorage.newArray(b.dtype(), (int) n, compiled.offHeap());
             resident.put(name, array);
             residentByBuffer.put(b.id(), array);
             counts.put(name, (int) n);
@@ -81,6 +84,8 @@ public final class ResidentRunner {
         switch (array(name)) {
             case float[] f -> f[0] = (float) value;
             case double[] d -> d[0] = value;
+            case MemorySegment m when bufferOf(name).dtype() == DType.F32 -> m.set(ValueLayout.JAVA_FLOAT, 0, (float) value);
+            case MemorySegment m when bufferOf(name).dtype() == DType.F64 -> m.set(ValueLayout.JAVA_DOUBLE, 0, value);
             default -> throw new IllegalArgumentException("input " + name + " is not floating-point");
         }
     }
@@ -90,6 +95,8 @@ public final class ResidentRunner {
         switch (array(name)) {
             case int[] v -> v[0] = (int) value;
             case long[] v -> v[0] = value;
+            case MemorySegment m when bufferOf(name).dtype() == DType.I32 -> m.set(ValueLayout.JAVA_INT, 0, (int) value);
+            case MemorySegment m when bufferOf(name).dtype() == DType.I64 -> m.set(ValueLayout.JAVA_LONG, 0, value);
             default -> throw new IllegalArgumentException("input " + name + " is not an integer");
         }
     }
@@ -121,7 +128,7 @@ public final class ResidentRunner {
         compiled.run();
         for (String name : copiedBack) {
             int id = layout.results().get(name);
-            System.arraycopy(storage.array(id), 0, resident.get(name), 0, counts.get(name));
+            ProgramStorage.copy(layout.buffers().get(id).dtype(), storage.array(id), resident.get(name), counts.get(name));
         }
     }
 
@@ -139,7 +146,7 @@ public final class ResidentRunner {
         var storage = storages.get(key);
         if (storage == null) {
             if (storages.size() >= STORAGES_KEPT) storages.remove(storages.keySet().iterator().next());
-            storage = ProgramStorage.allocate(layout, dims, residentByBuffer);
+            storage = ProgramStorage.allocate(layout, dims, residentByBuffer, compiled.offHeap());
             storages.put(key, storage);
         }
         compiled.bind(storage.arrays(), dims);

@@ -1,7 +1,5 @@
-package dev.modelc.codegen.jvm;
+package dev.modelc.loops;
 
-import dev.modelc.loops.Expr;
-import dev.modelc.loops.Stmt;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -9,38 +7,38 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * What a piece of Loop IR touches, for the parameter lists of generated methods: the buffers it
- * loads or stores, the dimension variables it reads, and the locals it reads (or assigns) from
- * outside itself. Also a rough estimate of its work, to decide whether a parallel loop is worth
- * splitting.
+ * What a piece of Loop IR touches, for the parameter lists of generated functions (backends
+ * outline parallel loop bodies with it): the buffers it loads or stores, the dimension variables
+ * it reads, and the locals it reads (or assigns) from outside itself. Also a rough estimate of
+ * its work, to decide whether a parallel loop is worth splitting.
  */
-final class Usage {
+public final class LoopUsage {
     /** The trip count assumed for a loop whose bounds are not constants. */
-    static final long UNKNOWN_TRIPS = 64;
+    public static final long UNKNOWN_TRIPS = 64;
 
     /**
      * The work of one lane of a library function (exp, log, tanh, erf, pow...) relative to an
      * ordinary operation: about 5 ns against 0.08 (a vector operation on this project's
      * reference machine, per node of a vectorised elementwise loop).
      */
-    static final long LIBRARY_CALL = 60;
+    public static final long LIBRARY_CALL = 60;
 
-    final SortedSet<Integer> buffers = new TreeSet<>();
-    final Set<String> dims = new HashSet<>();
+    public final SortedSet<Integer> buffers = new TreeSet<>();
+    public final Set<String> dims = new HashSet<>();
     /** Locals read but not declared inside, in order of first use. */
-    final Set<String> free = new LinkedHashSet<>();
+    public final Set<String> free = new LinkedHashSet<>();
     /** Of those, the ones assigned inside. */
-    final Set<String> assignedFree = new LinkedHashSet<>();
+    public final Set<String> assignedFree = new LinkedHashSet<>();
 
-    static Usage of(Stmt s) {
-        var u = new Usage();
+    public static LoopUsage of(Stmt s) {
+        var u = new LoopUsage();
         u.stmt(s, new HashSet<>());
         return u;
     }
 
     /** The body of a loop, with its counter bound; the bounds themselves are evaluated outside. */
-    static Usage ofLoopBody(Stmt.Loop l) {
-        var u = new Usage();
+    public static LoopUsage ofLoopBody(Stmt.Loop l) {
+        var u = new LoopUsage();
         var bound = new HashSet<String>();
         bound.add(l.var());
         u.stmt(l.body(), bound);
@@ -110,9 +108,9 @@ final class Usage {
      * #LIBRARY_CALL} per lane) one run of {@code s} performs, counting loops with constant bounds
      * exactly and others as {@link #UNKNOWN_TRIPS} iterations; saturates.
      */
-    static long work(Stmt s) {
+    public static long work(Stmt s) {
         return switch (s) {
-            case Stmt.Block b -> b.body().stream().mapToLong(Usage::work).reduce(0, Usage::saturatingAdd);
+            case Stmt.Block b -> b.body().stream().mapToLong(LoopUsage::work).reduce(0, LoopUsage::saturatingAdd);
             case Stmt.Loop l -> saturatingAdd(1, saturatingMultiply(trips(l), work(l.body())));
             case Stmt.Declare d -> nodes(d.init());
             case Stmt.Assign a -> nodes(a.value());
@@ -121,7 +119,7 @@ final class Usage {
         };
     }
 
-    static long trips(Stmt.Loop l) {
+    public static long trips(Stmt.Loop l) {
         if (l.lo() instanceof Expr.Index lo && l.hi() instanceof Expr.Index hi) {
             return Math.max(0, (hi.value() - lo.value() + l.step() - 1) / l.step());
         }
@@ -147,7 +145,7 @@ final class Usage {
             case Expr.Splat s -> nodes(s.scalar());
             case Expr.Fma f -> nodes(f.a()) + nodes(f.b()) + nodes(f.c());
             case Expr.ReduceLanes r -> nodes(r.vector());
-            case Expr.Call c -> c.args().stream().mapToLong(Usage::nodes).sum();
+            case Expr.Call c -> c.args().stream().mapToLong(LoopUsage::nodes).sum();
         };
     }
 

@@ -1,0 +1,157 @@
+package dev.modelc.codegen.llvm;
+
+import static org.bytedeco.llvm.global.LLVM.*;
+
+import dev.modelc.codegen.jvm.JvmCompiler;
+import dev.modelc.loops.LoopProgram;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
+import org.bytedeco.llvm.LLVM.LLVMModuleRef;
+import org.bytedeco.llvm.LLVM.LLVMPassBuilderOptionsRef;
+import org.bytedeco.llvm.LLVM.LLVMTargetMachineRef;
+
+/**
+ * The LLVM backend: Loop IR → LLVM IR ({@link ModuleEmitter}) → the new pass manager's
+ * {@code default<O3>} for a target → an object file, which is either linked into this process
+ * (ORC LLJIT, {@link #compile}) or written out for a shared library. Object code for the JIT is
+ * cached in memory and on disk ({@link ObjectCache}), keyed by a hash of the unoptimised IR and
+ * the target, so a model compiles once per machine.
+ *
+ * <p>LLVM's contexts are not shared between threads; every compilation holds one lock.
+ */
+public final class LlvmCompiler {
+    private LlvmCompiler() {}
+
+    private static final Object LOCK = new Object();
+
+    /** Compiles {@code p} for this machine and loads it; parallel loops use the thread pool. */
+    public static LlvmProgram compile(LoopProgram p) { return compile(p, LlvmTarget.host()); }
+
+    /** As {@link #compile(LoopProgram)} for a host-compatible {@code target} (e.g. a lower CPU). */
+    public static LlvmProgram compile(LoopProgram p, LlvmTarget target) {
+        byte[] object;
+        synchronized (LOCK) {
+            try (var c = new Compilation(p, target)) {
+                String key = ObjectCache.key(target, c.text());
+                object = ObjectCache.find(key);
+                if (object == null) {
+                    c.optimize();
+                    object = c.object();
+                    ObjectCache.put(key, object);
+                }
+            }
+        }
+        var jit = LlvmJit.load(object, p.entry() + ".o");
+        long address = jit.lookup(ModuleEmitter.symbol(p.entry()));
+        return new LlvmProgram(p, JvmCompiler.layout(p), MemorySegment.ofAddress(address), jit);
+    }
+
+    /** The object file of {@code p} for {@code target} (relocatable ELF, position-independent). */
+    public static byte[] object(LoopProgram p, LlvmTarget target) {
+        synchronized (LOCK) {
+            try (var c = new Compilation(p, target)) {
+                c.optimize();
+                return c.object();
+            }
+        }
+    }
+
+    /** The target's assembly for {@code p} after optimisation (for tests that look at the instructions). */
+    public static String assembly(LoopProgram p, LlvmTarget target) {
+        synchronized (LOCK) {
+            try (var c = new Compilation(p, target)) {
+                c.optimize();
+                return new String(c.emit(LLVMAssemblyFile), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** The module before and after optimisation, as text ({@code modelc ir --stage llvm}). */
+    public static String listing(LoopProgram p, LlvmTarget target) {
+        synchronized (LOCK) {
+            try (var c = new Compilation(p, target)) {
+                String before = c.text();
+                c.optimize();
+                return "; ---- " + p.entry() + ": LLVM IR as emitted from Loop IR ----\n" + before
+                        + "\n; ---- " + p.entry() + ": after default<O3> for " + target + " ----\n" + c.text();
+            }
+        }
+    }
+
+    /** One module in its own context, from emission to object code. */
+    private static final class Compilation implements AutoCloseable {
+        private final LLVMContextRef context;
+        private final LLVMModuleRef module;
+        private final LLVMTargetMachineRef machine;
+        private final LlvmTarget target;
+
+        Compilation(LoopProgram p, LlvmTarget target) {
+            LlvmNatives.load();
+            this.target = target;
+            this.context = LLVMContextCreate();
+            var ir = new Ir(context, "modelc." + p.entry());
+            this.module = ir.module;
+            this.machine = target.machine();
+            LLVMSetTarget(module, target.triple());
+            var layout = LLVMCreateTargetDataLayout(machine);
+            LLVMSetModuleDataLayout(module, layout);
+            LLVMDisposeTargetData(layout);
+            new ModuleEmitter(ir, p).emit();
+            var error = new BytePointer();
+            if (LLVMVerifyModule(module, LLVMReturnStatusAction, error) != 0) {
+                String message = error.getString();
+                LLVMDisposeMessage(error);
+                throw new IllegalStateException("the LLVM IR emitted for " + p.entry() + " is invalid: " + message + "\n" + text());
+            }
+            LLVMDisposeMessage(error);
+        }
+
+        void optimize() {
+            LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
+            try {
+                LLVMPassBuilderOptionsSetLoopVectorization(options, 1);
+                LLVMPassBuilderOptionsSetSLPVectorization(options, 1);
+                LLVMPassBuilderOptionsSetLoopUnrolling(options, 1);
+                LlvmJit.check(LLVMRunPasses(module, "default<O3>", machine, options), "optimising");
+            } finally {
+                LLVMDisposePassBuilderOptions(options);
+            }
+        }
+
+        byte[] object() { return emit(LLVMObjectFile); }
+
+        byte[] emit(int fileType) {
+            var error = new BytePointer();
+            var buffer = new LLVMMemoryBufferRef();
+            if (LLVMTargetMachineEmitToMemoryBuffer(machine, module, fileType, error, buffer) != 0) {
+                String message = error.getString();
+                LLVMDisposeMessage(error);
+                throw new IllegalStateException("LLVM could not generate code for " + target + ": " + message);
+            }
+            try {
+                byte[] bytes = new byte[(int) LLVMGetBufferSize(buffer)];
+                LLVMGetBufferStart(buffer).get(bytes);
+                return bytes;
+            } finally {
+                LLVMDisposeMemoryBuffer(buffer);
+            }
+        }
+
+        String text() {
+            BytePointer p = LLVMPrintModuleToString(module);
+            String s = p.getString();
+            LLVMDisposeMessage(p);
+            return s;
+        }
+
+        @Override
+        public void close() {
+            LLVMDisposeModule(module);
+            LLVMDisposeTargetMachine(machine);
+            LLVMContextDispose(context);
+        }
+    }
+}
