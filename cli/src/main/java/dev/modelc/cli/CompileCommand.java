@@ -1,5 +1,8 @@
 package dev.modelc.cli;
 
+import dev.modelc.api.Backend;
+import dev.modelc.codegen.llvm.LlvmTarget;
+import dev.modelc.codegen.llvm.NativeLibrary;
 import dev.modelc.Frontend;
 import dev.modelc.codegen.jvm.AotJar;
 import java.io.IOException;
@@ -39,12 +42,13 @@ final class CompileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (target != CompileTarget.JVM) throw new UserError("--target " + target + " is not available yet in this build; --target jvm is");
+        if (target == CompileTarget.PTX) throw new UserError("--target " + target + " is not available yet in this build; --target jvm and llvm-cpu are");
         var compilation = ModelLoading.lowered(Frontend.create(), file, spec.commandLine().getErr());
         var models = compilation.typedProgram().orElseThrow().models();
         if (models.size() != 1) throw new UserError(file + " defines " + models.size() + " models; compile takes a file with one");
         var model = models.get(0);
         var graphs = compilation.simplified().get(0);
+        if (target == CompileTarget.LLVM_CPU) return nativeLibrary(model, graphs);
         try {
             AotJar.write(model, graphs, output);
         } catch (dev.modelc.loops.LoopLoweringException e) {
@@ -53,6 +57,29 @@ final class CompileCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println("wrote " + output + ": model " + model.decl().name() + ", class " + AotJar.facadeName(model.decl().name())
                 + "; run with the runtime jar beside it and java --add-modules jdk.incubator.vector");
+        out.flush();
+        return 0;
+    }
+
+    private int nativeLibrary(dev.modelc.check.TypedModel model, dev.modelc.graph.GraphModule graphs) throws IOException {
+        if (!Backend.LLVM.available()) throw new UserError("--target llvm-cpu needs LLVM's natives, which this build has for linux-x86_64 only");
+        LlvmTarget llvmTarget;
+        try {
+            llvmTarget = LlvmTarget.named(cpu == null ? LlvmTarget.SHIPPED_CPU : cpu);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        NativeLibrary.Written written;
+        try {
+            written = NativeLibrary.write(model, graphs, output, llvmTarget, new Version().getVersion()[0].replaceFirst("^modelc ", ""));
+        } catch (dev.modelc.loops.LoopLoweringException | IllegalArgumentException | UnsupportedOperationException e) {
+            throw new UserError("the llvm backend cannot compile model " + model.decl().name() + ": " + e.getMessage());
+        }
+        var out = spec.commandLine().getOut();
+        out.println("wrote " + output + ": model " + model.decl().name() + " for " + llvmTarget + "; " + written.header().getFileName() + ", "
+                + written.object().getFileName() + (written.sharedLibrary() != null ? ", " + written.sharedLibrary().getFileName() : "")
+                + ", " + written.cName() + "_api.c, modelc_rt.c, modelc_rt.h");
+        if (!written.note().isEmpty()) out.println(written.note());
         out.flush();
         return 0;
     }

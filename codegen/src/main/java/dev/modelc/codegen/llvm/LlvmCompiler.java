@@ -6,6 +6,7 @@ import dev.modelc.codegen.jvm.JvmCompiler;
 import dev.modelc.loops.LoopProgram;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.llvm.LLVM.LLVMContextRef;
 import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
@@ -34,7 +35,7 @@ public final class LlvmCompiler {
     public static LlvmProgram compile(LoopProgram p, LlvmTarget target) {
         byte[] object;
         synchronized (LOCK) {
-            try (var c = new Compilation(p, target)) {
+            try (var c = new Compilation(List.of(Unit.jit(p)), target)) {
                 String key = ObjectCache.key(target, c.text());
                 object = ObjectCache.find(key);
                 if (object == null) {
@@ -49,10 +50,18 @@ public final class LlvmCompiler {
         return new LlvmProgram(p, JvmCompiler.layout(p), MemorySegment.ofAddress(address), jit);
     }
 
-    /** The object file of {@code p} for {@code target} (relocatable ELF, position-independent). */
-    public static byte[] object(LoopProgram p, LlvmTarget target) {
+    /**
+     * A program and the name of its entry function in a module: exported (the JIT looks it up)
+     * or hidden (a shared library exports its C API instead).
+     */
+    public record Unit(LoopProgram program, String symbol, boolean exported) {
+        static Unit jit(LoopProgram p) { return new Unit(p, ModuleEmitter.symbol(p.entry()), true); }
+    }
+
+    /** One object file (relocatable ELF, position-independent) holding every unit, for {@code target}. */
+    public static byte[] object(List<Unit> units, LlvmTarget target) {
         synchronized (LOCK) {
-            try (var c = new Compilation(p, target)) {
+            try (var c = new Compilation(units, target)) {
                 c.optimize();
                 return c.object();
             }
@@ -62,7 +71,7 @@ public final class LlvmCompiler {
     /** The target's assembly for {@code p} after optimisation (for tests that look at the instructions). */
     public static String assembly(LoopProgram p, LlvmTarget target) {
         synchronized (LOCK) {
-            try (var c = new Compilation(p, target)) {
+            try (var c = new Compilation(List.of(Unit.jit(p)), target)) {
                 c.optimize();
                 return new String(c.emit(LLVMAssemblyFile), StandardCharsets.UTF_8);
             }
@@ -72,7 +81,7 @@ public final class LlvmCompiler {
     /** The module before and after optimisation, as text ({@code modelc ir --stage llvm}). */
     public static String listing(LoopProgram p, LlvmTarget target) {
         synchronized (LOCK) {
-            try (var c = new Compilation(p, target)) {
+            try (var c = new Compilation(List.of(Unit.jit(p)), target)) {
                 String before = c.text();
                 c.optimize();
                 return "; ---- " + p.entry() + ": LLVM IR as emitted from Loop IR ----\n" + before
@@ -88,23 +97,24 @@ public final class LlvmCompiler {
         private final LLVMTargetMachineRef machine;
         private final LlvmTarget target;
 
-        Compilation(LoopProgram p, LlvmTarget target) {
+        Compilation(List<Unit> units, LlvmTarget target) {
             LlvmNatives.load();
             this.target = target;
             this.context = LLVMContextCreate();
-            var ir = new Ir(context, "modelc." + p.entry());
+            String name = "modelc." + units.getFirst().program().entry();
+            var ir = new Ir(context, name);
             this.module = ir.module;
             this.machine = target.machine();
             LLVMSetTarget(module, target.triple());
             var layout = LLVMCreateTargetDataLayout(machine);
             LLVMSetModuleDataLayout(module, layout);
             LLVMDisposeTargetData(layout);
-            new ModuleEmitter(ir, p).emit();
+            for (var u : units) new ModuleEmitter(ir, u.program(), u.symbol(), u.exported()).emit();
             var error = new BytePointer();
             if (LLVMVerifyModule(module, LLVMReturnStatusAction, error) != 0) {
                 String message = error.getString();
                 LLVMDisposeMessage(error);
-                throw new IllegalStateException("the LLVM IR emitted for " + p.entry() + " is invalid: " + message + "\n" + text());
+                throw new IllegalStateException("the LLVM IR emitted for " + name + " is invalid: " + message + "\n" + text());
             }
             LLVMDisposeMessage(error);
         }

@@ -21,15 +21,24 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
 final class ModuleEmitter {
     private final Ir ir;
     private final LoopProgram program;
+    private final String symbol;
+    private final boolean exported;
 
-    ModuleEmitter(Ir ir, LoopProgram program) {
+    /**
+     * @param symbol the entry function's name
+     * @param exported whether the entry is visible outside a shared library (the JIT's is; a
+     *     library's is hidden behind its C API)
+     */
+    ModuleEmitter(Ir ir, LoopProgram program, String symbol, boolean exported) {
         this.ir = ir;
         this.program = program;
+        this.symbol = symbol;
+        this.exported = exported;
     }
 
     LoopProgram program() { return program; }
 
-    /** The exported symbol of an entry's function. */
+    /** The symbol of an entry's function in the JIT. */
     static String symbol(String entry) {
         var sb = new StringBuilder("modelc_");
         for (char c : entry.toCharArray()) sb.append(Character.isLetterOrDigit(c) && c < 128 ? c : '_');
@@ -63,7 +72,7 @@ final class ModuleEmitter {
         int n = storages.groups().size();
         for (int i = 0; i < n; i++) params.add(ir.ptr);
         for (int i = 0; i < program.dims().size(); i++) params.add(ir.i64);
-        LLVMValueRef f = internalFunction(k.name(), ir.voidType, params);
+        LLVMValueRef f = internalFunction(program.entry() + "." + k.name(), ir.voidType, params);
         List<LLVMValueRef> storageValues = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ir.attribute(f, 3 + i, "noalias");
@@ -71,13 +80,14 @@ final class ModuleEmitter {
         }
         var dims = new LinkedHashMap<String, LLVMValueRef>();
         for (int i = 0; i < program.dims().size(); i++) dims.put(program.dims().get(i), LLVMGetParam(f, 2 + n + i));
-        new FunctionEmitter(ir, this, k.name(), f, storages, storageValues, dims, LLVMGetParam(f, 0), LLVMGetParam(f, 1))
+        new FunctionEmitter(ir, this, program.entry() + "." + k.name(), f, storages, storageValues, dims, LLVMGetParam(f, 0), LLVMGetParam(f, 1))
                 .emitAndReturn(k.body());
         return f;
     }
 
     private void entry(List<LLVMValueRef> kernels, List<FunctionEmitter.Storages> kernelStorages) {
-        LLVMValueRef f = LLVMAddFunction(ir.module, symbol(program.entry()), ir.functionType(ir.i32, ir.ptr, ir.ptr, ir.ptr));
+        LLVMValueRef f = LLVMAddFunction(ir.module, symbol, ir.functionType(ir.i32, ir.ptr, ir.ptr, ir.ptr));
+        if (!exported) LLVMSetVisibility(f, LLVMHiddenVisibility);
         LLVMBuilderRef b = LLVMCreateBuilderInContext(ir.context);
         try {
             LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ir.context, f, "entry"));
