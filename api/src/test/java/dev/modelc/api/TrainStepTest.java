@@ -24,7 +24,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
     void theModelSeesTheNewParamsAfterEachStep(Backend backend) {
         var m = xor(backend);
         var before = m.paramValues().get("w1");
@@ -42,7 +42,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
     void aParamSetBetweenStepsIsTheOneTheNextStepUses(Backend backend) {
         var m = xor(backend);
         var t = m.trainer();
@@ -58,7 +58,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
     void twoTrainersTakeTurnsOnOneModel(Backend backend) {
         var alternating = xor(backend);
         var a = alternating.trainer(1);
@@ -72,7 +72,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
     void restoringStateContinuesBitIdentically(Backend backend) {
         var whole = xor(backend);
         var wt = whole.trainer();
@@ -94,24 +94,26 @@ class TrainStepTest {
         assertEquals(wt.state(), rt.state());
     }
 
-    @org.junit.jupiter.api.Test
-    void theJvmStepMatchesTheInterpretersStep() {
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"JVM", "LLVM"})
+    void aCompiledStepMatchesTheInterpretersStep(Backend backend) {
         var interp = xor(Backend.INTERP);
-        var jvm = xor(Backend.JVM);
+        var compiled = xor(backend);
         double[] a = losses(interp.trainer(), 20);
-        double[] b = losses(jvm.trainer(), 20);
+        double[] b = losses(compiled.trainer(), 20);
         for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), "step " + i);
     }
 
-    @org.junit.jupiter.api.Test
-    void aMistypedBatchIsAClearErrorOnTheJvm() {
-        var t = xor(Backend.JVM).trainer();
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"JVM", "LLVM"})
+    void aMistypedBatchIsAClearErrorBeforeCompiledCodeRuns(Backend backend) {
+        var t = xor(backend).trainer();
         var e = assertThrows(ModelException.class, () -> t.step(Map.of("x", Tensor.of(new float[6], 3, 2), "y", BATCH.get("y"))));
         assertTrue(e.getMessage().contains("input 'y'") || e.getMessage().contains("input 'x'"), e.getMessage());
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
     void evaluateGivesTheLossAndMetricEntriesValuesInOnePass(Backend backend) {
         var m = xor(backend);
         losses(m.trainer(), 3);
@@ -119,6 +121,14 @@ class TrainStepTest {
         assertEquals(java.util.List.of("loss", "accuracy"), java.util.List.copyOf(together.keySet()));
         assertEquals(TrainStep.scalar(m.run("loss", BATCH)), together.get("loss"));
         assertEquals(TrainStep.scalar(m.run("accuracy", BATCH)), together.get("accuracy"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void llvmTrainsAsTheJvmDoes() {
+        double[] jvm = losses(xor(Backend.JVM).trainer(), 30);
+        double[] llvm = losses(xor(Backend.LLVM).trainer(), 30);
+        // the same kernels, the same FMA chains: only libm's exp/log may move an ulp
+        for (int i = 0; i < jvm.length; i++) assertEquals(jvm[i], llvm[i], 1e-6 * Math.max(1, Math.abs(jvm[i])), "step " + i);
     }
 
     @org.junit.jupiter.api.Test
@@ -145,7 +155,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
     void aStepOnRowsOfADatasetIsAStepOnThoseRowsGathered(Backend backend) {
         var data = Map.of("x", Tensor.of(new float[] {0, 0, 0, 1, 1, 0, 1, 1, 0.5f, 0.5f}, 5, 2),
                 "y", Tensor.of(new float[] {0, 1, 1, 0, 1}, 5, 1));

@@ -33,22 +33,42 @@ public final class LlvmCompiler {
 
     /** As {@link #compile(LoopProgram)} for a host-compatible {@code target} (e.g. a lower CPU). */
     public static LlvmProgram compile(LoopProgram p, LlvmTarget target) {
+        long start = System.nanoTime();
         byte[] object;
+        String cached;
+        long emitted, optimized;
         synchronized (LOCK) {
             try (var c = new Compilation(List.of(Unit.jit(p)), target)) {
                 String key = ObjectCache.key(target, c.text());
+                emitted = System.nanoTime();
                 object = ObjectCache.find(key);
+                cached = object != null ? "cached" : "compiled";
                 if (object == null) {
                     c.optimize();
+                    optimized = System.nanoTime();
                     object = c.object();
                     ObjectCache.put(key, object);
+                } else {
+                    optimized = emitted;
                 }
             }
         }
+        long generated = System.nanoTime();
         var jit = LlvmJit.load(object, p.entry() + ".o");
         long address = jit.lookup(ModuleEmitter.symbol(p.entry()));
+        if (TIMING) {
+            long end = System.nanoTime();
+            System.err.printf("modelc.llvm %s: %s in %.1f ms (LLVM natives loaded in %.1f ms; emit %.1f, O3 %.1f, codegen %.1f, link %.1f ms)%n",
+                    p.entry(), cached, ms(end - start), ms(LlvmNatives.loadNanos()), ms(emitted - start), ms(optimized - emitted),
+                    ms(generated - optimized), ms(end - generated));
+        }
         return new LlvmProgram(p, JvmCompiler.layout(p), MemorySegment.ofAddress(address), jit);
     }
+
+    /** {@code -Dmodelc.llvm.timing=true}: one line per in-process compilation on standard error, with its phases. */
+    private static final boolean TIMING = Boolean.getBoolean("modelc.llvm.timing");
+
+    private static double ms(long nanos) { return nanos / 1e6; }
 
     /**
      * A program and the name of its entry function in a module: exported (the JIT looks it up)

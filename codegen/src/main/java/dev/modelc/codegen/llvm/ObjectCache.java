@@ -60,6 +60,9 @@ final class ObjectCache {
         return object;
     }
 
+    /** Drops an entry from memory (not from disk): for tests of the disk cache. */
+    static synchronized void forget(String key) { MEMORY.remove(key); }
+
     static synchronized void put(String key, byte[] object) {
         MEMORY.put(key, object);
         Path dir = directory();
