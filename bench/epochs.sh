@@ -4,6 +4,7 @@
 # PyTorch thread settings; this script uses the best ones measured there).
 #
 #   bench/epochs.sh [mlp|cnn|both] [EPOCHS]      (default: both, 2 epochs each)
+#   BACKENDS="jvm llvm" bench/epochs.sh ...     (the modelc backends to time; default: jvm and llvm)
 #
 # Needs dataset-fashion-mnist, and for the PyTorch side python3-torch with libopenblas0-pthread
 # (run through /usr/bin/python3). Prints each side's per-epoch lines; the later epochs are the
@@ -18,8 +19,10 @@ data=/usr/share/datasets/fashion-mnist
 run() {
   local name=$1 model=$2 threads=$3 blas=$4
   echo "== $name: load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$root/modelc" train "$root/examples/$model.model" --data "$data" --epochs "$epochs" --batch 128 2>&1 \
-    | grep -E '^(epoch|final)' | sed "s/^/modelc $name /"
+  for backend in ${BACKENDS:-jvm llvm}; do
+    "$root/modelc" train "$root/examples/$model.model" --data "$data" --epochs "$epochs" --batch 128 --backend "$backend" 2>&1 \
+      | grep -E '^(epoch|final)' | sed "s/^/modelc-$backend $name /"
+  done
   OPENBLAS_NUM_THREADS=$blas /usr/bin/python3 "$root/bench/pytorch_baseline.py" "$name" --threads "$threads" --epochs "$epochs" \
     | sed "s/^/pytorch /"
 }

@@ -76,7 +76,7 @@ final class CompileCommand implements Callable<Integer> {
             throw new UserError("the llvm backend cannot compile model " + model.decl().name() + ": " + e.getMessage());
         }
         var out = spec.commandLine().getOut();
-        out.println("wrote " + output + ": model " + model.decl().name() + " for " + llvmTarget + "; " + written.header().getFileName() + ", "
+        out.println("wrote " + output + ": model " + model.decl().name() + " for " + llvmTarget.triple() + " " + llvmTarget.cpu() + "; " + written.header().getFileName() + ", "
                 + written.object().getFileName() + (written.sharedLibrary() != null ? ", " + written.sharedLibrary().getFileName() : "")
                 + ", " + written.cName() + "_api.c, modelc_rt.c, modelc_rt.h");
         if (!written.note().isEmpty()) out.println(written.note());
