@@ -49,9 +49,27 @@ class Cnn(torch.nn.Module):
         self.l3, self.l4 = torch.nn.Linear(1600, 128), torch.nn.Linear(128, 10)
 
     def forward(self, x):
+        x = x.reshape(-1, 1, 28, 28)
         x = F.max_pool2d(F.relu(self.c1(x)), 2)
         x = F.max_pool2d(F.relu(self.c2(x)), 2)
         return self.l4(F.relu(self.l3(x.flatten(1))))
+
+
+def infer(model, a):
+    """The forward pass's latency at a batch size: the median of timed calls after a warm-up, no autograd."""
+    x = torch.rand(a.batch, 1, 28, 28)
+    if a.model == 'mlp':
+        x = x.reshape(a.batch, 784)
+    times = []
+    with torch.no_grad():
+        for i in range(2200):
+            t = time.perf_counter()
+            model(x)
+            if i >= 200:
+                times.append(time.perf_counter() - t)
+    times.sort()
+    print(f'{a.model} forward batch={a.batch}: median_ms={1000 * times[len(times) // 2]:.4f} min_ms={1000 * times[0]:.4f} '
+          f'threads={a.threads} openblas={__import__("os").environ.get("OPENBLAS_NUM_THREADS", "default")}')
 
 
 def main():
@@ -60,9 +78,13 @@ def main():
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--batch', type=int, default=128)
     p.add_argument('--epochs', type=int, default=1)
+    p.add_argument('--infer', action='store_true', help='time the forward pass (logits) at --batch instead of training')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(42)
+    if a.infer:
+        infer(Mlp() if a.model == 'mlp' else Cnn(), a)
+        return
     x = torch.from_numpy(idx('train-images-idx3-ubyte.gz').astype(np.float32) / 255).reshape(-1, 1, 28, 28)
     y = torch.from_numpy(idx('train-labels-idx1-ubyte.gz').astype(np.int64))
     tx = torch.from_numpy(idx('t10k-images-idx3-ubyte.gz').astype(np.float32) / 255).reshape(-1, 1, 28, 28)

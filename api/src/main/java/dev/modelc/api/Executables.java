@@ -27,20 +27,46 @@ final class Executables {
                     throw new ModelException(graph.name() + ": " + e.getMessage(), e);
                 }
             };
-            case JVM, LLVM -> {
-                var program = loops(graph, backend);
-                yield inputs -> {
-                    java.util.Map<String, Long> dims;
-                    try {
-                        // the interpreter's checks, so every backend rejects a bad input with the same words
-                        dims = Interpreter.bindInputs(graph, inputs);
-                    } catch (InterpreterException e) {
-                        throw new ModelException(graph.name() + ": " + e.getMessage(), e);
-                    }
-                    return program.run(inputs, dims);
-                };
-            }
+            case JVM, LLVM -> withResidentParams(graph, loops(graph, backend));
             case CUDA -> throw unavailable(backend);
+        };
+    }
+
+    /**
+     * A compiled entry that keeps the params and consts in its own storage (Java arrays or native
+     * memory) and copies one in again only when the caller passes another tensor for it (tensors
+     * are immutable, so the same object is the same value): an inference call copies only its
+     * inputs, not a megabyte of weights.
+     */
+    private static Executable withResidentParams(Graph graph, LoopBackendProgram program) {
+        var held = new java.util.HashSet<String>();
+        for (var n : graph.inputs()) {
+            if (n.op() instanceof dev.modelc.graph.Op.Input in && (in.role() == dev.modelc.graph.Op.Role.PARAM
+                    || in.role() == dev.modelc.graph.Op.Role.CONST) && n.type().size().constantValue().isPresent()) {
+                held.add(in.name());
+            }
+        }
+        ResidentRunner runner = program.resident(held);
+        var lastPut = new java.util.HashMap<String, Tensor>();
+        return inputs -> {
+            Map<String, Long> dims;
+            try {
+                // the interpreter's checks, so every backend rejects a bad input with the same words
+                dims = Interpreter.bindInputs(graph, inputs);
+            } catch (InterpreterException e) {
+                throw new ModelException(graph.name() + ": " + e.getMessage(), e);
+            }
+            synchronized (runner) {
+                for (String name : runner.residents()) {
+                    Tensor t = inputs.get(name);
+                    if (t != lastPut.get(name)) {
+                        runner.put(name, t);
+                        lastPut.put(name, t);
+                    }
+                }
+                runner.run(inputs, dims);
+                return runner.results();
+            }
         };
     }
 

@@ -66,6 +66,17 @@ class FrontendCommandsTest {
     }
 
     @Test
+    void irPrintsTheLlvmModuleBeforeAndAfterOptimisation() {
+        var run = CliRun.of("ir", "../examples/xor.model", "--stage", "llvm", "--entry", "probs", "--cpu", "x86-64-v3");
+        assertEquals(0, run.exitCode(), run.err());
+        String out = run.out();
+        int before = out.indexOf("LLVM IR as emitted from Loop IR"), after = out.indexOf("after default<O3> for x86_64");
+        assertTrue(before >= 0 && after > before, out);
+        assertTrue(out.indexOf("define i32 @modelc_probs(ptr") > before, out);
+        assertTrue(out.lastIndexOf("define i32 @modelc_probs(ptr") > after, "the entry survives optimisation");
+    }
+
+    @Test
     void irPrintsTheAstAndTheTypedProgram() {
         for (String stage : new String[] {"ast", "typed"}) {
             var run = CliRun.of("ir", good.toString(), "--stage", stage);

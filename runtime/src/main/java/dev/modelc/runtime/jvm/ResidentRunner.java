@@ -132,6 +132,16 @@ public final class ResidentRunner {
         }
     }
 
+    /** A fresh tensor per result of the last run that is not a resident's new value, by name (sorted). */
+    public Map<String, Tensor> results() {
+        if (current == null) throw new IllegalStateException("nothing has run yet");
+        var out = new java.util.TreeMap<String, Tensor>();
+        layout.results().forEach((name, id) -> {
+            if (!resident.containsKey(name)) out.put(name, current.tensor(layout.buffers().get(id)));
+        });
+        return out;
+    }
+
     /** Element 0 of a result of the last run, as a double. */
     public double scalar(String result) {
         Integer id = layout.results().get(result);
