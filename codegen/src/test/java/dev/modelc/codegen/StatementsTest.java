@@ -1,9 +1,11 @@
-package dev.modelc.codegen.jvm;
+package dev.modelc.codegen;
 
-import static dev.modelc.codegen.jvm.Programs.*;
+import static dev.modelc.codegen.testing.Programs.*;
 import static dev.modelc.loops.LoopIr.*;
 
 import dev.modelc.check.DType;
+import dev.modelc.codegen.testing.Agreement;
+import dev.modelc.codegen.testing.TestBackend;
 import dev.modelc.graph.Op.BinaryFn;
 import dev.modelc.loops.LType;
 import dev.modelc.loops.LoopProgram.Buffer;
@@ -11,19 +13,21 @@ import dev.modelc.loops.LoopProgram.Kind;
 import dev.modelc.runtime.Tensor;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Statement forms: nested loops over dimensions, steps, if/else, locals and their scopes, slots, random numbers. */
 class StatementsTest {
     private static final LType F32 = scalar(DType.F32), I64 = scalar(DType.I64), IDX = LType.INDEX;
 
     /** y[r, c] = sum over k < c of x[r, k] (a triangular running sum), with a branch on parity and a big step. */
-    @Test
-    void nestedLoopsOverDimensionsWithBranchesAndLocals() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBackend.class)
+    void nestedLoopsOverDimensionsWithBranchesAndLocals(TestBackend backend) {
         var rows = dimVar("R");
         var cols = dimVar("C");
         var p = program(List.of("R", "C"), List.of(input(0, "x", DType.F32, rows, cols), temp(1, "y", DType.F32, rows, cols),
-                        temp(2, "big", DType.I64, Programs.n(3))),
+                        temp(2, "big", DType.I64, n(3))),
                 loop("r", idx(0), dim("R"),
                         declare("base", IDX, mul(v("r"), dim("C"))),
                         loop("c", idx(0), dim("C"),
@@ -37,29 +41,32 @@ class StatementsTest {
                 loop("e", idx(5), idx(2), store(2, idx(0), i64(-1)))); // runs no iterations
         float[] x = new float[6 * 7];
         for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i) * 10;
-        Agreement.assertAgrees(p, Map.of("x", Tensor.of(x, 6, 7)), Map.of("R", 6L, "C", 7L));
+        Agreement.assertAgrees(backend, p, Map.of("x", Tensor.of(x, 6, 7)), Map.of("R", 6L, "C", 7L));
     }
 
     /** Two temporaries in one slot: the second sees what the first left in the shared array. */
-    @Test
-    void buffersOfOneSlotShareTheirArray() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBackend.class)
+    void buffersOfOneSlotShareTheirArray(TestBackend backend) {
         var p = program(List.of(new Buffer(0, "t", DType.I32, List.of(n(2)), Kind.TEMP, 7), new Buffer(1, "u", DType.I32, List.of(n(4)), Kind.TEMP, 7)),
                 store(0, idx(0), i32(5)), store(0, idx(1), i32(6)), store(1, idx(3), add(load(1, idx(1), DType.I32), i32(3))));
-        Agreement.assertAgrees(p, Map.of(), Map.of());
+        Agreement.assertAgrees(backend, p, Map.of(), Map.of());
     }
 
-    @Test
-    void randomUniformIsTheRuntimesCounterRandom() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBackend.class)
+    void randomUniformIsTheRuntimesCounterRandom(TestBackend backend) {
         var p = program(List.of("N"), List.of(input(0, "key", DType.I64, n(1)), temp(1, "u", DType.F32, dimVar("N")), temp(2, "d", DType.F64, dimVar("N"))),
                 loop("i", idx(0), dim("N"),
                         store(1, v("i"), randomUniform(load(0, idx(0), DType.I64), idx(3), v("i"), DType.F32)),
                         store(2, v("i"), randomUniform(i64(-5), add(v("i"), idx(1)), mul(v("i"), idx(7)), DType.F64))));
-        Agreement.assertAgrees(p, Map.of("key", Tensor.of(new long[] {42}, 1)), Map.of("N", 50L));
+        Agreement.assertAgrees(backend, p, Map.of("key", Tensor.of(new long[] {42}, 1)), Map.of("N", 50L));
     }
 
     /** A kernel sequence: the second kernel reads what the first wrote. */
-    @Test
-    void kernelsRunInOrder() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBackend.class)
+    void kernelsRunInOrder(TestBackend backend) {
         var buffers = List.of(input(0, "x", DType.F64, n(10)), temp(1, "t", DType.F64, n(10)), temp(2, "y", DType.F64, n(1)));
         var k1 = new dev.modelc.loops.LoopProgram.Kernel("square", block(loop("i", idx(0), idx(10),
                 store(1, v("i"), mul(load(0, v("i"), DType.F64), load(0, v("i"), DType.F64))))), List.of(0), List.of(1));
@@ -69,7 +76,7 @@ class StatementsTest {
         var p = new dev.modelc.loops.LoopProgram("two", List.of(), buffers, List.of(k1, k2), Map.of("x", 0), Map.of("y", 2, "t", 1));
         double[] x = new double[10];
         for (int i = 0; i < 10; i++) x[i] = i * 0.37 - 1;
-        Agreement.assertAgrees(p, Map.of("x", Tensor.of(x, 10)), Map.of());
+        Agreement.assertAgrees(backend, p, Map.of("x", Tensor.of(x, 10)), Map.of());
     }
 
 }

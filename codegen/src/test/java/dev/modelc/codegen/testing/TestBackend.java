@@ -1,0 +1,80 @@
+package dev.modelc.codegen.testing;
+
+import dev.modelc.codegen.jvm.JvmCompiler;
+import dev.modelc.codegen.llvm.LlvmCompiler;
+import dev.modelc.loops.LoopProgram;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.jvm.ResidentRunner;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+
+/**
+ * The backends that compile Loop IR, as the agreement tests run them: each compiles a program
+ * into something that runs it, and says how closely it must agree with the evaluator.
+ */
+public enum TestBackend {
+    /** Bytecode and the Vector API: Java's {@code Math}, as the evaluator, so always bit for bit. */
+    JVM {
+        @Override
+        public Compiled compile(LoopProgram p) {
+            var program = JvmCompiler.compile(p);
+            return new Compiled(program::run, program::resident);
+        }
+
+        @Override
+        public int ulps(LoopProgram p) { return 0; }
+    },
+    /** Native code through LLVM: glibc's libm for the library functions, so those may differ slightly. */
+    LLVM {
+        @Override
+        public Compiled compile(LoopProgram p) {
+            var program = LlvmCompiler.compile(p);
+            return new Compiled(program::run, program::resident);
+        }
+
+        @Override
+        public int ulps(LoopProgram p) { return LibraryCalls.usedBy(p) ? 2 : 0; }
+    };
+
+    /** A compiled program: runs with inputs copied in and results out, or with resident inputs. */
+    public record Compiled(Runner runner, Residents residents) {
+        public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims) { return runner.run(inputs, dims); }
+
+        public ResidentRunner resident(Collection<String> names) { return residents.resident(names); }
+    }
+
+    public interface Runner {
+        Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims);
+    }
+
+    public interface Residents {
+        ResidentRunner resident(Collection<String> names);
+    }
+
+    /** Compiles {@code p}; throws UnsupportedOperationException for what the backend (or the evaluator) does not define. */
+    public abstract Compiled compile(LoopProgram p);
+
+    /** How many units in the last place a float result of {@code p} may be from the evaluator's (0: bit for bit). */
+    public abstract int ulps(LoopProgram p);
+
+    /**
+     * Every case once per backend, the backend as the first argument: a case is an {@link
+     * Arguments} or a single value.
+     */
+    public static Stream<Arguments> each(Stream<?> cases) {
+        var list = cases.map(c -> c instanceof Arguments a ? a.get() : new Object[] {c}).toList();
+        var out = new ArrayList<Arguments>();
+        for (TestBackend backend : values()) {
+            for (Object[] c : list) {
+                Object[] withBackend = new Object[c.length + 1];
+                withBackend[0] = backend;
+                System.arraycopy(c, 0, withBackend, 1, c.length);
+                out.add(Arguments.of(withBackend));
+            }
+        }
+        return out.stream();
+    }
+}
