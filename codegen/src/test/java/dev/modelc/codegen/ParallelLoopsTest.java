@@ -65,6 +65,23 @@ class ParallelLoopsTest {
         Agreement.assertAgrees(backend, p, Map.of("x", Tensor.of(data(rows * cols), rows, cols)), Map.of("R", (long) rows, "C", (long) cols));
     }
 
+    /**
+     * Split parallel loops that start past 0 and step by 3, inside a serial loop whose counter
+     * they read: each element is written by exactly one of them, with its own multiplier, only if
+     * every chunk starts on one of its loop's iterations.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBackend.class)
+    void steppedParallelLoopsInsideASerialLoop(TestBackend backend) {
+        var p = program(List.of("N"), List.of(input(0, "x", DType.F32, dimVar("N")), temp(1, "y", DType.F32, dimVar("N"))),
+                parallel("z", idx(0), dim("N"), store(1, v("z"), f32(-1))),
+                loop("r", idx(0), idx(3),
+                        declare("scale", F32, cast(add(v("r"), idx(1)), F32)),
+                        parallel("i", add(v("r"), idx(1)), dim("N"), 3,
+                                store(1, v("i"), add(mul(load(0, v("i"), DType.F32), v("scale", F32)), f32(0.5))))));
+        Agreement.assertAgrees(backend, p, Map.of("x", Tensor.of(data(N), N)), Map.of("N", (long) N));
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestBackend.class)
     void failuresInsideChunksReachTheCaller(TestBackend backend) {

@@ -2,6 +2,7 @@ package dev.modelc.codegen;
 
 import static dev.modelc.codegen.testing.Programs.*;
 import static dev.modelc.loops.LoopIr.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.modelc.check.DType;
 import dev.modelc.codegen.testing.Agreement;
@@ -79,4 +80,42 @@ class StatementsTest {
         Agreement.assertAgrees(backend, p, Map.of("x", Tensor.of(x, 10)), Map.of());
     }
 
+    /** Index / and % floor (as on integers), by constants of either sign and by a dimension; min and max of indices. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBackend.class)
+    void indexArithmeticFloors(TestBackend backend) {
+        int size = 21;
+        var p = program(List.of("D"), List.of(temp(0, "y", DType.I64, n(size), n(6))),
+                loop("i", idx(0), idx(size),
+                        declare("x", IDX, sub(v("i"), idx(10))),
+                        declare("row", IDX, mul(v("i"), idx(6))),
+                        store(0, v("row", IDX), cast(div(v("x", IDX), idx(4)), I64)),
+                        store(0, add(v("row", IDX), idx(1)), cast(mod(v("x", IDX), idx(4)), I64)),
+                        store(0, add(v("row", IDX), idx(2)), cast(div(v("x", IDX), idx(-3)), I64)),
+                        store(0, add(v("row", IDX), idx(3)), cast(mod(v("x", IDX), idx(-3)), I64)),
+                        store(0, add(v("row", IDX), idx(4)), cast(mod(v("x", IDX), dim("D")), I64)),
+                        store(0, add(v("row", IDX), idx(5)), cast(binary(BinaryFn.MAX, binary(BinaryFn.MIN, v("x", IDX), idx(3)), idx(-2)), I64))));
+        Agreement.assertAgrees(backend, p, Map.of(), Map.of("D", 7L));
+    }
+
+    /**
+     * A loop's bounds are read once, on entry, though its body changes what they were computed
+     * from; a loop counter hides an outer local of its name, which is back after the loop.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBackend.class)
+    void loopBoundsAreReadOnceAndCountersHideLocals(TestBackend backend) {
+        var p = program(List.of(temp(0, "y", DType.I64, n(12))),
+                loop("z", idx(0), idx(12), store(0, v("z"), i64(-1))),
+                declare("n", IDX, idx(5)),
+                declare("i", IDX, idx(100)),
+                loop("i", sub(v("n", IDX), idx(4)), v("n", IDX),
+                        assign("n", add(v("n", IDX), idx(1))),
+                        store(0, v("i"), cast(v("n", IDX), I64))),
+                store(0, idx(10), cast(v("i"), I64)),
+                store(0, idx(11), cast(v("n", IDX), I64)));
+        var out = Agreement.assertAgrees(backend, p, Map.of(), Map.of());
+        assertEquals(100, out.get("y").getLong(10));
+        assertEquals(9, out.get("y").getLong(11));
+    }
 }

@@ -2,6 +2,7 @@ package dev.modelc.codegen;
 
 import static dev.modelc.codegen.testing.Programs.*;
 import static dev.modelc.loops.LoopIr.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.modelc.check.DType;
 import dev.modelc.codegen.testing.Agreement;
@@ -10,9 +11,11 @@ import dev.modelc.codegen.testing.TestBackend;
 import dev.modelc.graph.Op.BinaryFn;
 import dev.modelc.loops.Expr;
 import dev.modelc.loops.LType;
+import dev.modelc.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -108,6 +111,37 @@ class VectorFormsTest {
         Agreement.assertAgrees(backend, p, Map.of("a", Samples.tensor(Samples.first(t))), Map.of());
     }
 
+    /**
+     * {@code a * b + c} written as two operations rounds twice: a backend must not contract it
+     * into one fma. With {@code c = -(a * b)} rounded, the separate operations give exactly 0 and
+     * a fused one the product's rounding error.
+     */
+    @ParameterizedTest(name = "{0} {1} x{2}")
+    @MethodSource("floatLanes")
+    void multiplyThenAddRoundsTwice(TestBackend backend, DType t, int lanes) {
+        int size = 37;
+        var rnd = new Random(5);
+        double[] a = new double[size], b = new double[size], c = new double[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = t == DType.F32 ? (float) rnd.nextGaussian() : rnd.nextGaussian();
+            b[i] = t == DType.F32 ? (float) rnd.nextGaussian() : rnd.nextGaussian();
+            c[i] = t == DType.F32 ? -(float) (a[i] * b[i]) : -(a[i] * b[i]);
+        }
+        var p = program(List.of(input(0, "a", t, n(size)), input(1, "b", t, n(size)), input(2, "c", t, n(size)), temp(3, "y", t, n(size))),
+                vectorThenTail(3, idx(size), lanes, (i, l) -> add(mul(loadLanes(0, i, t, l), loadLanes(1, i, t, l)), loadLanes(2, i, t, l))));
+        var out = Agreement.assertAgrees(backend, p, Map.of("a", floats(t, a), "b", floats(t, b), "c", floats(t, c)), Map.of());
+        for (int i = 0; i < size; i++) assertEquals(0.0, out.get("y").getDouble(i), "y[" + i + "]");
+    }
+
+    static Stream<Arguments> floatLanes() { return TestBackend.each(lanesOf(List.of(DType.F32, DType.F64))); }
+
+    private static Tensor floats(DType t, double[] values) {
+        if (t == DType.F64) return Samples.tensor(values);
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+        return Samples.tensor(f);
+    }
+
     /** Float sums that depend on the order: the lanes fold left to right. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestBackend.class)
@@ -118,7 +152,7 @@ class VectorFormsTest {
         var out = Agreement.assertAgrees(backend, p, Map.of("a", Samples.tensor(a)), Map.of());
         float expected = 0;
         for (float f : a) expected += f;
-        org.junit.jupiter.api.Assertions.assertEquals(expected, out.get("s").getFloat(0));
+        assertEquals(expected, out.get("s").getFloat(0));
     }
 
     /** Bool vectors: a mask from a double comparison (4 lanes) combined with one from a float comparison and one loaded. */
