@@ -54,13 +54,16 @@ class StatementsTest {
         Agreement.assertAgrees(backend, p, Map.of(), Map.of());
     }
 
+    /** Key, stream and index are i64 values: indices, i64 elements, or i32 elements sign-extended. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestBackend.class)
     void randomUniformIsTheRuntimesCounterRandom(TestBackend backend) {
-        var p = program(List.of("N"), List.of(input(0, "key", DType.I64, n(1)), temp(1, "u", DType.F32, dimVar("N")), temp(2, "d", DType.F64, dimVar("N"))),
+        var p = program(List.of("N"), List.of(input(0, "key", DType.I64, n(1)), temp(1, "u", DType.F32, dimVar("N")), temp(2, "d", DType.F64, dimVar("N")),
+                        temp(3, "w", DType.F32, dimVar("N"))),
                 loop("i", idx(0), dim("N"),
                         store(1, v("i"), randomUniform(load(0, idx(0), DType.I64), idx(3), v("i"), DType.F32)),
-                        store(2, v("i"), randomUniform(i64(-5), add(v("i"), idx(1)), mul(v("i"), idx(7)), DType.F64))));
+                        store(2, v("i"), randomUniform(i64(-5), add(v("i"), idx(1)), mul(v("i"), idx(7)), DType.F64)),
+                        store(3, v("i"), randomUniform(i32(-9), cast(v("i"), I64), cast(sub(v("i"), idx(20)), scalar(DType.I32)), DType.F32))));
         Agreement.assertAgrees(backend, p, Map.of("key", Tensor.of(new long[] {42}, 1)), Map.of("N", 50L));
     }
 
