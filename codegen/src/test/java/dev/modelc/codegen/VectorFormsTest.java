@@ -26,8 +26,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VectorFormsTest {
     static Stream<Arguments> castCases() {
         var out = new ArrayList<Arguments>();
-        for (DType from : Samples.TYPES) for (DType to : Samples.TYPES) for (int lanes : new int[] {1, 4, 8}) out.add(Arguments.of(from, to, lanes));
-        return TestBackend.each(out.stream());
+        var odd = new ArrayList<Arguments>();
+        for (DType from : Samples.TYPES) {
+            for (DType to : Samples.TYPES) {
+                for (int lanes : new int[] {1, 4, 8}) out.add(Arguments.of(from, to, lanes));
+                odd.add(Arguments.of(from, to, ElementOpsTest.ODD_LANES));
+            }
+        }
+        return Stream.concat(TestBackend.each(out.stream()), TestBackend.LLVM.with(odd.stream()));
     }
 
     /** 8 lanes of a 64-bit type is a 512-bit vector: valid, if slow on AVX2. */
@@ -55,14 +61,16 @@ class VectorFormsTest {
         Agreement.assertAgrees(backend, p, Map.of("a", Samples.tensor(Samples.first(DType.I64))), Map.of());
     }
 
-    static Stream<Arguments> typedLanes() { return TestBackend.each(lanesOf(Samples.TYPES)); }
+    static Stream<Arguments> typedLanes() { return lanesOf(Samples.TYPES); }
 
-    static Stream<Arguments> numericLanes() { return TestBackend.each(lanesOf(Samples.TYPES.stream().filter(t -> t != DType.BOOL).toList())); }
+    static Stream<Arguments> numericLanes() { return lanesOf(Samples.TYPES.stream().filter(t -> t != DType.BOOL).toList()); }
 
+    /** Each type as a scalar and at two widths on every backend, and at an odd width on LLVM. */
     private static Stream<Arguments> lanesOf(List<DType> types) {
         var out = new ArrayList<Arguments>();
         for (DType t : types) for (int lanes : new int[] {1, 4, 8}) out.add(Arguments.of(t, lanes));
-        return out.stream();
+        var odd = types.stream().map(t -> Arguments.of(t, ElementOpsTest.ODD_LANES));
+        return Stream.concat(TestBackend.each(out.stream()), TestBackend.LLVM.with(odd));
     }
 
     /** select(a < b, a, b) with a vector condition, then select(c, a, b) with a scalar one (i < 5). */
@@ -93,11 +101,15 @@ class VectorFormsTest {
 
     static Stream<Arguments> reductions() {
         var out = new ArrayList<Arguments>();
+        var odd = new ArrayList<Arguments>();
         for (DType t : Samples.TYPES) {
             var fns = t == DType.BOOL ? List.of(BinaryFn.AND, BinaryFn.OR) : List.of(BinaryFn.ADD, BinaryFn.MUL, BinaryFn.MAX, BinaryFn.MIN);
-            for (BinaryFn fn : fns) for (int lanes : new int[] {4, 8}) out.add(Arguments.of(fn, t, lanes));
+            for (BinaryFn fn : fns) {
+                for (int lanes : new int[] {4, 8}) out.add(Arguments.of(fn, t, lanes));
+                odd.add(Arguments.of(fn, t, ElementOpsTest.ODD_LANES));
+            }
         }
-        return TestBackend.each(out.stream());
+        return Stream.concat(TestBackend.each(out.stream()), TestBackend.LLVM.with(odd.stream()));
     }
 
     /** lanes_fn(load(a, i)) for each whole vector of the samples, and over a splat of a bool. */
@@ -133,7 +145,7 @@ class VectorFormsTest {
         for (int i = 0; i < size; i++) assertEquals(0.0, out.get("y").getDouble(i), "y[" + i + "]");
     }
 
-    static Stream<Arguments> floatLanes() { return TestBackend.each(lanesOf(List.of(DType.F32, DType.F64))); }
+    static Stream<Arguments> floatLanes() { return lanesOf(List.of(DType.F32, DType.F64)); }
 
     private static Tensor floats(DType t, double[] values) {
         if (t == DType.F64) return Samples.tensor(values);

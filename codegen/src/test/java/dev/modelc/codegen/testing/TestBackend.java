@@ -5,7 +5,6 @@ import dev.modelc.codegen.llvm.LlvmCompiler;
 import dev.modelc.loops.LoopProgram;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.jvm.ResidentRunner;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -60,21 +59,20 @@ public enum TestBackend {
     /** How many units in the last place a float result of {@code p} may be from the evaluator's (0: bit for bit). */
     public abstract int ulps(LoopProgram p);
 
-    /**
-     * Every case once per backend, the backend as the first argument: a case is an {@link
-     * Arguments} or a single value.
-     */
+    /** Every case once per backend, the backend as the first argument: a case is an {@link Arguments} or a single value. */
     public static Stream<Arguments> each(Stream<?> cases) {
-        var list = cases.map(c -> c instanceof Arguments a ? a.get() : new Object[] {c}).toList();
-        var out = new ArrayList<Arguments>();
-        for (TestBackend backend : values()) {
-            for (Object[] c : list) {
-                Object[] withBackend = new Object[c.length + 1];
-                withBackend[0] = backend;
-                System.arraycopy(c, 0, withBackend, 1, c.length);
-                out.add(Arguments.of(withBackend));
-            }
-        }
-        return out.stream();
+        var list = cases.toList();
+        return Stream.of(values()).flatMap(backend -> backend.with(list.stream()));
+    }
+
+    /** The cases for this backend only, as {@link #each} gives them. */
+    public Stream<Arguments> with(Stream<?> cases) {
+        return cases.map(c -> {
+            Object[] args = c instanceof Arguments a ? a.get() : new Object[] {c};
+            Object[] withBackend = new Object[args.length + 1];
+            withBackend[0] = this;
+            System.arraycopy(args, 0, withBackend, 1, args.length);
+            return Arguments.of(withBackend);
+        });
     }
 }
