@@ -1,9 +1,11 @@
 package dev.modelc.codegen.jvm;
 
-import static dev.modelc.codegen.jvm.Programs.*;
+import static dev.modelc.codegen.testing.Programs.*;
 import static dev.modelc.loops.LoopIr.*;
 
 import dev.modelc.check.DType;
+import dev.modelc.codegen.testing.Agreement;
+import dev.modelc.codegen.testing.Samples;
 import dev.modelc.graph.Op.BinaryFn;
 import dev.modelc.graph.Op.UnaryFn;
 import dev.modelc.loops.Expr;
@@ -77,7 +79,7 @@ class HotAgreementTest {
 
     static Stream<Arguments> castCases() {
         var out = new ArrayList<Arguments>();
-        for (DType from : ElementOpsTest.TYPES) for (DType to : ElementOpsTest.TYPES) if (from != to) out.add(Arguments.of(from, to));
+        for (DType from : Samples.TYPES) for (DType to : Samples.TYPES) if (from != to) out.add(Arguments.of(from, to));
         return out.stream();
     }
 
@@ -109,7 +111,7 @@ class HotAgreementTest {
         var tensors = new java.util.HashMap<String, Tensor>();
         for (int k = 0; k < inputs.size(); k++) {
             buffers.add(input(k, "a" + k, inputs.get(k), n(Samples.N)));
-            tensors.put("a" + k, Agreement.tensorOf(k == 0 ? Samples.first(inputs.get(k)) : Samples.second(inputs.get(k))));
+            tensors.put("a" + k, Samples.tensor(k == 0 ? Samples.first(inputs.get(k)) : Samples.second(inputs.get(k))));
         }
         int y = inputs.size();
         buffers.add(temp(y, "y", result, n(Samples.N)));

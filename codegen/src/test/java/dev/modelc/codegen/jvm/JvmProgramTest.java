@@ -1,51 +1,24 @@
 package dev.modelc.codegen.jvm;
 
-import static dev.modelc.codegen.jvm.Programs.*;
+import static dev.modelc.codegen.testing.Programs.*;
 import static dev.modelc.loops.LoopIr.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.modelc.check.DType;
-import dev.modelc.loops.LoopEvaluator;
-import dev.modelc.loops.LoopProgram;
+import dev.modelc.loops.LType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.jvm.CompiledProgram;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Binding and storage, errors, the listing, and the class bytes as an ordinary class. */
+/** What is particular to the JVM backend: int-sized storage, what it refuses to compile, the listing, and the class bytes as an ordinary class. */
 class JvmProgramTest {
-    /** y = x * 2 over N elements (8-lane vectors, then a tail). */
-    private static LoopProgram doubling() {
-        return program(List.of("N"), List.of(input(0, "x", DType.F32, dimVar("N")), temp(1, "y", DType.F32, dimVar("N"))),
-                vectorThenTail(1, dim("N"), 8, (i, l) -> mul(loadLanes(0, i, DType.F32, l), l == 1 ? f32(2) : splat(f32(2), l))));
-    }
-
-    private static Tensor floats(int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = i - 3.5f;
-        return Tensor.of(x, n);
-    }
-
+    /** The JVM indexes arrays with ints: a dimension or a buffer beyond them is refused before the run. */
     @Test
-    void runsAgainWithOtherDimensionsAndTheSameOnes() {
+    void sizesBeyondIntIndicesAreRefused() {
         var compiled = JvmCompiler.compile(doubling());
-        for (int n : new int[] {13, 13, 40, 5, 40}) {
-            var out = compiled.run(Map.of("x", floats(n)), Map.of("N", (long) n));
-            Agreement.assertSame(LoopEvaluator.run(doubling(), Map.of("x", floats(n)), Map.of("N", (long) n)), out);
-            assertArrayEquals(new long[] {n}, out.get("y").shape());
-            for (int i = 0; i < n; i++) assertEquals((i - 3.5f) * 2, out.get("y").getFloat(i));
-        }
-    }
-
-    @Test
-    void inputsAndDimensionsAreChecked() {
-        var compiled = JvmCompiler.compile(doubling());
-        assertThrows(IllegalArgumentException.class, () -> compiled.run(Map.of(), Map.of("N", 3L)));
-        assertThrows(IllegalArgumentException.class, () -> compiled.run(Map.of("x", floats(3)), Map.of()));
-        assertThrows(IllegalArgumentException.class, () -> compiled.run(Map.of("x", floats(4)), Map.of("N", 3L)));
-        assertThrows(IllegalArgumentException.class, () -> compiled.run(Map.of("x", Tensor.of(new double[3], 3)), Map.of("N", 3L)));
-        var e = assertThrows(IllegalArgumentException.class, () -> compiled.run(Map.of("x", floats(3)), Map.of("N", 3_000_000_000L)));
+        var e = assertThrows(IllegalArgumentException.class, () -> compiled.run(Map.of("x", Tensor.of(new float[3], 3)), Map.of("N", 3_000_000_000L)));
         assertTrue(e.getMessage().contains("out of range"), e.getMessage());
         var square = program(List.of("N"), List.of(temp(0, "y", DType.F32, dimVar("N"), dimVar("N"))));
         e = assertThrows(IllegalArgumentException.class, () -> JvmCompiler.compile(square).run(Map.of(), Map.of("N", 50_000L)));
@@ -85,5 +58,22 @@ class JvmProgramTest {
         program.bind(new Object[] {x, y}, new int[] {10});
         program.run();
         for (int i = 0; i < 10; i++) assertEquals(2 * x[i], y[i]);
+    }
+
+    /** Outlined parallel bodies get the outer locals they read as arguments: scalars only, and none of them assigned. */
+    @Test
+    void aParallelBodyMayNotAssignOuterLocalsOrReadOuterVectors() {
+        LType real = scalar(DType.F32);
+        var sum = program(List.of(temp(0, "y", DType.F32, n(4))),
+                declare("s", real, f32(0)),
+                parallel("i", idx(0), idx(4), assign("s", add(v("s", real), f32(1)))),
+                store(0, idx(0), v("s", real)));
+        var e = assertThrows(IllegalArgumentException.class, () -> JvmCompiler.compile(sum));
+        assertTrue(e.getMessage().contains("assigns outer locals [s]"), e.getMessage());
+        var v4 = vec(DType.F32, 4);
+        var vector = program(List.of(temp(0, "y", DType.F32, n(8))),
+                declare("ones", v4, splat(f32(1), 4)),
+                parallel("i", idx(0), idx(2), store(0, mul(v("i"), idx(4)), v("ones", v4))));
+        assertThrows(UnsupportedOperationException.class, () -> JvmCompiler.compile(vector));
     }
 }

@@ -1,7 +1,9 @@
-package dev.modelc.codegen.jvm;
+package dev.modelc.codegen;
 
 import dev.modelc.check.DType;
 import dev.modelc.check.DimExpr;
+import dev.modelc.codegen.testing.Agreement;
+import dev.modelc.codegen.testing.TestBackend;
 import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
 import dev.modelc.graph.GraphBuilder;
@@ -13,18 +15,25 @@ import dev.modelc.runtime.Tensor;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Lowered f32 matmuls, compiled, bit for bit what the evaluator computes: row blocks outermost
- * (a small or a deep B) and column strips outermost (a B of more than 65,536 elements, wider than
- * deep), with leftover rows and columns.
+ * Lowered f32 matmuls, compiled by every backend, bit for bit what the evaluator computes: row
+ * blocks outermost (a small or a deep B) and column strips outermost (a B of more than 65,536
+ * elements, wider than deep), with leftover rows and columns.
  */
 class LoweredMatmulTest {
-    @ParameterizedTest(name = "[B={0}, {1}] @ [{1}, {2}]")
-    @CsvSource({"6, 40, 50", "7, 300, 250", "7, 250, 300", "5, 200, 336"})
-    void agreesWithTheEvaluator(long m, long k, long n) {
+    static Stream<Arguments> shapes() {
+        return TestBackend.each(Stream.of(Arguments.of(6L, 40L, 50L), Arguments.of(7L, 300L, 250L), Arguments.of(7L, 250L, 300L),
+                Arguments.of(5L, 200L, 336L)));
+    }
+
+    @ParameterizedTest(name = "{0} [B={1}, {2}] @ [{2}, {3}]")
+    @MethodSource("shapes")
+    void agreesWithTheEvaluator(TestBackend backend, long m, long k, long n) {
         var b = new GraphBuilder();
         var bDim = DimExpr.var("B");
         int x = b.input(Role.INPUT, "a", TensorType.of(DType.F32, bDim, DimExpr.constant(k)));
@@ -35,6 +44,6 @@ class LoweredMatmulTest {
         float[] a = new float[(int) (m * k)], bv = new float[(int) (k * n)];
         for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
         for (int i = 0; i < bv.length; i++) bv[i] = (float) rnd.nextGaussian();
-        Agreement.assertAgrees(LoopLowering.lower(Fusion.fuse(g)), Map.of("a", Tensor.of(a, m, k), "b", Tensor.of(bv, k, n)), Map.of("B", m));
+        Agreement.assertAgrees(backend, LoopLowering.lower(Fusion.fuse(g)), Map.of("a", Tensor.of(a, m, k), "b", Tensor.of(bv, k, n)), Map.of("B", m));
     }
 }

@@ -1,17 +1,22 @@
-package dev.modelc.codegen.jvm;
+package dev.modelc.codegen.testing;
 
 import dev.modelc.check.DType;
+import dev.modelc.runtime.Tensor;
+import java.util.List;
 
 /**
  * Nineteen elements of each dtype (two vectors of 8 and a tail of 3), with the awkward values:
  * NaN, signed zeros, infinities, a subnormal, huge values, integer extremes.
  */
-final class Samples {
+public final class Samples {
     private Samples() {}
 
-    static final int N = 19;
+    /** The element types of Loop IR, which the samples cover. */
+    public static final List<DType> TYPES = List.of(DType.F32, DType.F64, DType.I32, DType.I64, DType.BOOL);
 
-    static Object first(DType t) {
+    public static final int N = 19;
+
+    public static Object first(DType t) {
         return switch (t) {
             case F32 -> new float[] {Float.NaN, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1, -1, 0.5f, -2.5f, 3.7f,
                 1e-40f, 1e30f, -1e30f, 2, 100, -100, 0.1f, 7, -7.25f};
@@ -28,7 +33,7 @@ final class Samples {
     }
 
     /** A second operand: no integer zeros (integer division by zero fails in both, differently). */
-    static Object second(DType t) {
+    public static Object second(DType t) {
         return switch (t) {
             case F32 -> new float[] {2, Float.NaN, -0f, 3, 0.5f, Float.NEGATIVE_INFINITY, 0f, 1, 2.5f, -3.7f, 7, -1, 1e30f, -0.25f,
                 0.1f, 100, Float.POSITIVE_INFINITY, -7, 1e-40f};
@@ -43,11 +48,23 @@ final class Samples {
     }
 
     /** Exponents for integer pow: non-negative (a negative one fails in both). */
-    static Object exponents(DType t) {
+    public static Object exponents(DType t) {
         return switch (t) {
             case I32 -> new int[] {0, 1, 2, 3, 31, 5, 30, 1, 2, 9, 4, 0, 1, 2, 6, 3, 2, 11, 7};
             case I64 -> new long[] {0, 1, 2, 3, 63, 5, 62, 1, 2, 9, 4, 0, 1, 2, 6, 3, 2, 11, 7};
             default -> second(t);
+        };
+    }
+
+    /** A one-dimensional tensor of a primitive array. */
+    public static Tensor tensor(Object values) {
+        return switch (values) {
+            case float[] f -> Tensor.of(f, f.length);
+            case double[] d -> Tensor.of(d, d.length);
+            case int[] v -> Tensor.of(v, v.length);
+            case long[] v -> Tensor.of(v, v.length);
+            case boolean[] z -> Tensor.of(z, z.length);
+            default -> throw new IllegalArgumentException("not an array: " + values);
         };
     }
 }

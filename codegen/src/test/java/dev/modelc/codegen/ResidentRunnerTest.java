@@ -1,9 +1,10 @@
-package dev.modelc.codegen.jvm;
+package dev.modelc.codegen;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.modelc.check.DType;
 import dev.modelc.check.DimExpr;
+import dev.modelc.codegen.testing.TestBackend;
 import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
 import dev.modelc.graph.GraphBuilder;
@@ -16,7 +17,8 @@ import dev.modelc.runtime.Tensor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Resident inputs keep their values across runs and batch sizes, whether the program updates them in place or not. */
 class ResidentRunnerTest {
@@ -40,13 +42,14 @@ class ResidentRunnerTest {
         return Tensor.of(v, n, 3);
     }
 
-    @Test
-    void residentInputsCarryOverAcrossRunsAndBatchSizes() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBackend.class)
+    void residentInputsCarryOverAcrossRunsAndBatchSizes(TestBackend backend) {
         for (boolean notInPlace : new boolean[] {false, true}) {
             var graph = step(notInPlace);
             var fused = Fusion.fuse(graph);
             assertEquals(notInPlace, fused.inPlace().isEmpty(), "in place: " + fused.inPlace());
-            var runner = JvmCompiler.compile(LoopLowering.lower(fused)).resident(List.of("w"));
+            var runner = backend.compile(LoopLowering.lower(fused)).resident(List.of("w"));
             assertEquals(List.of("w"), runner.residents());
             var w = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 3, 3);
             runner.put("w", w);
@@ -63,9 +66,10 @@ class ResidentRunnerTest {
         }
     }
 
-    @Test
-    void mistakesAreClearErrors() {
-        var runner = JvmCompiler.compile(LoopLowering.lower(Fusion.fuse(step(false)))).resident(List.of("w"));
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBackend.class)
+    void mistakesAreClearErrors(TestBackend backend) {
+        var runner = backend.compile(LoopLowering.lower(Fusion.fuse(step(false)))).resident(List.of("w"));
         assertThrows(IllegalStateException.class, () -> runner.scalar("loss"));
         var e = assertThrows(IllegalArgumentException.class, () -> runner.run(Map.of(), Map.of("B", 2L)));
         assertEquals("missing input x", e.getMessage());

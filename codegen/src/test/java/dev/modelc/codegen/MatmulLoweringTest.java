@@ -1,7 +1,9 @@
-package dev.modelc.codegen.jvm;
+package dev.modelc.codegen;
 
 import dev.modelc.check.DType;
 import dev.modelc.check.DimExpr;
+import dev.modelc.codegen.testing.Agreement;
+import dev.modelc.codegen.testing.TestBackend;
 import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
 import dev.modelc.graph.GraphBuilder;
@@ -17,12 +19,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The matmul kernels of the Loop IR lowering (packed B strips, row and k blocks, row and column
  * tails, operands read through a transpose, batches, epilogues, the scalar path of other
- * types), compiled: bit for bit what the Loop IR evaluator computes.
+ * types), compiled by every backend: bit for bit what the Loop IR evaluator computes.
  */
 class MatmulLoweringTest {
     record Case(String label, Graph graph, Map<String, Long> dims) {
@@ -33,7 +36,9 @@ class MatmulLoweringTest {
     /** How the product is used: alone, under an epilogue, or with a second user of the product. */
     enum Use { PLAIN, BIAS_RELU, EXP, SHARED }
 
-    static Stream<Case> cases() {
+    static Stream<Arguments> cases() { return TestBackend.each(matmulCases()); }
+
+    static Stream<Case> matmulCases() {
         var out = new ArrayList<Case>();
         // rows: one, a partial tile, full tiles, several row blocks with a tail; k: tiny, one block,
         // a partial last block; columns: scalars only, one vector, a strip, strips + vector + scalars
@@ -97,9 +102,9 @@ class MatmulLoweringTest {
         return new TensorType(t, shape);
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void compiledAgreesWithTheEvaluator(Case c) {
+    void compiledAgreesWithTheEvaluator(TestBackend backend, Case c) {
         var rnd = new Random(c.label().hashCode());
         var inputs = new HashMap<String, Tensor>();
         for (var node : c.graph().nodes()) {
@@ -124,6 +129,6 @@ class MatmulLoweringTest {
                 }
             });
         }
-        Agreement.assertAgrees(LoopLowering.lower(Fusion.fuse(c.graph())), inputs, c.dims());
+        Agreement.assertAgrees(backend, LoopLowering.lower(Fusion.fuse(c.graph())), inputs, c.dims());
     }
 }

@@ -1,4 +1,4 @@
-package dev.modelc.codegen.jvm;
+package dev.modelc.codegen.testing;
 
 import static dev.modelc.loops.LoopIr.*;
 
@@ -15,24 +15,24 @@ import java.util.HashMap;
 import java.util.List;
 
 /** Small hand-built Loop IR programs for the backend tests. */
-final class Programs {
+public final class Programs {
     private Programs() {}
 
-    static Buffer input(int id, String name, DType t, DimExpr... shape) {
+    public static Buffer input(int id, String name, DType t, DimExpr... shape) {
         return new Buffer(id, name, t, List.of(shape), Kind.INPUT, -1);
     }
 
     /** A temporary in a slot of its own (slot = id). */
-    static Buffer temp(int id, String name, DType t, DimExpr... shape) {
+    public static Buffer temp(int id, String name, DType t, DimExpr... shape) {
         return new Buffer(id, name, t, List.of(shape), Kind.TEMP, id);
     }
 
-    static DimExpr n(long v) { return DimExpr.constant(v); }
+    public static DimExpr n(long v) { return DimExpr.constant(v); }
 
-    static DimExpr dimVar(String name) { return DimExpr.var(name); }
+    public static DimExpr dimVar(String name) { return DimExpr.var(name); }
 
     /** One kernel over {@code buffers}: inputs by name, every temporary a result by name. */
-    static LoopProgram program(List<String> dims, List<Buffer> buffers, Stmt... body) {
+    public static LoopProgram program(List<String> dims, List<Buffer> buffers, Stmt... body) {
         var inputs = new HashMap<String, Integer>();
         var results = new HashMap<String, Integer>();
         for (var b : buffers) (b.kind() == Kind.INPUT ? inputs : results).put(b.name(), b.id());
@@ -40,13 +40,13 @@ final class Programs {
         return new LoopProgram("test", dims, buffers, List.of(new Kernel("k", block(body), ids, ids)), inputs, results);
     }
 
-    static LoopProgram program(List<Buffer> buffers, Stmt... body) { return program(List.of(), buffers, body); }
+    public static LoopProgram program(List<Buffer> buffers, Stmt... body) { return program(List.of(), buffers, body); }
 
     /**
      * {@code y[i] = f(i)} for i in [0, n): vectors of {@code lanes} over the largest multiple of
      * lanes, then scalars for the tail; {@code f} gets the index and the lane count (1 in the tail).
      */
-    static Stmt[] vectorThenTail(int y, Expr n, int lanes, java.util.function.BiFunction<Expr, Integer, Expr> f) {
+    public static Stmt[] vectorThenTail(int y, Expr n, int lanes, java.util.function.BiFunction<Expr, Integer, Expr> f) {
         Expr end = mul(div(n, idx(lanes)), idx(lanes));
         return new Stmt[] {
             loop("i", idx(0), end, lanes, store(y, v("i"), f.apply(v("i"), lanes))),
@@ -55,7 +55,13 @@ final class Programs {
     }
 
     /** A load of {@code lanes} elements (a scalar for 1). */
-    static Expr loadLanes(int buffer, Expr index, DType t, int lanes) { return load(buffer, index, type(t, lanes)); }
+    public static Expr loadLanes(int buffer, Expr index, DType t, int lanes) { return load(buffer, index, type(t, lanes)); }
 
-    static LType type(DType t, int lanes) { return lanes == 1 ? LType.scalar(t) : vec(t, lanes); }
+    public static LType type(DType t, int lanes) { return lanes == 1 ? LType.scalar(t) : vec(t, lanes); }
+
+    /** y = x * 2 over N elements of f32 (8-lane vectors, then a tail). */
+    public static LoopProgram doubling() {
+        return program(List.of("N"), List.of(input(0, "x", DType.F32, dimVar("N")), temp(1, "y", DType.F32, dimVar("N"))),
+                vectorThenTail(1, dim("N"), 8, (i, l) -> mul(loadLanes(0, i, DType.F32, l), l == 1 ? f32(2) : splat(f32(2), l))));
+    }
 }

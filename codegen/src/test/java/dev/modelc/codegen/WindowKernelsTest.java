@@ -1,7 +1,9 @@
-package dev.modelc.codegen.jvm;
+package dev.modelc.codegen;
 
 import dev.modelc.check.DType;
 import dev.modelc.check.DimExpr;
+import dev.modelc.codegen.testing.Agreement;
+import dev.modelc.codegen.testing.TestBackend;
 import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
 import dev.modelc.graph.GraphBuilder;
@@ -20,12 +22,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The f32 convolution and max-pool kernels of the Loop IR lowering (vector register tiles,
- * hoisted tap ranges, scalar channel tails), compiled: bit for bit what the Loop IR evaluator
- * computes, over strides, dilations, paddings and channel counts that reach every part of them.
+ * hoisted tap ranges, scalar channel tails), compiled by every backend: bit for bit what the Loop
+ * IR evaluator computes, over strides, dilations, paddings and channel counts that reach every
+ * part of them.
  */
 class WindowKernelsTest {
     private static final DimExpr B = DimExpr.var("B");
@@ -35,7 +39,9 @@ class WindowKernelsTest {
         public String toString() { return label; }
     }
 
-    static Stream<Case> cases() {
+    static Stream<Arguments> cases() { return TestBackend.each(windowCases()); }
+
+    static Stream<Case> windowCases() {
         var out = new ArrayList<Case>();
         var windows = List.of(new Window(1, 1, 1, 1, false), new Window(2, 2, 1, 1, true), new Window(1, 2, 2, 1, true));
         long[][] channels = {{1, 32}, {3, 20}, {20, 64}, {32, 3}, {3, 28}};
@@ -67,9 +73,9 @@ class WindowKernelsTest {
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void compiledAgreesWithTheEvaluator(Case c) {
+    void compiledAgreesWithTheEvaluator(TestBackend backend, Case c) {
         var rnd = new Random(c.label().hashCode());
         var inputs = new HashMap<String, Tensor>();
         for (var n : c.graph().nodes()) {
@@ -80,7 +86,7 @@ class WindowKernelsTest {
             for (int i = 0; i < v.length; i++) v[i] = rnd.nextInt(3) == 0 ? rnd.nextInt(4) : (float) rnd.nextGaussian();
             inputs.put(in.name(), Tensor.of(v, shape));
         }
-        Agreement.assertAgrees(LoopLowering.lower(Fusion.fuse(c.graph())), inputs, Map.of("B", 2L));
+        Agreement.assertAgrees(backend, LoopLowering.lower(Fusion.fuse(c.graph())), inputs, Map.of("B", 2L));
     }
 
     /** relu(conv2d(x, k) + c): the bias add and relu become the conv kernel's epilogue, over each output row. */
