@@ -46,6 +46,12 @@ final class ModuleEmitter {
     }
 
     void emit() {
+        for (var b : program.buffers()) {
+            if (b.dtype() == dev.modelc.check.DType.F16 || b.dtype() == dev.modelc.check.DType.BF16) {
+                // as the JVM backend and the evaluator: storage-only types have no arithmetic here yet
+                throw new UnsupportedOperationException("the llvm backend does not support " + b.dtype() + " yet (buffer " + b.name() + ")");
+            }
+        }
         List<LLVMValueRef> kernels = new ArrayList<>();
         List<FunctionEmitter.Storages> kernelStorages = new ArrayList<>();
         for (var k : program.kernels()) {
