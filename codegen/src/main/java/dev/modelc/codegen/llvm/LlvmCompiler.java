@@ -4,6 +4,8 @@ import static org.bytedeco.llvm.global.LLVM.*;
 
 import dev.modelc.codegen.jvm.JvmCompiler;
 import dev.modelc.loops.LoopProgram;
+import dev.modelc.runtime.foreign.NativeKernelTimer;
+import dev.modelc.runtime.jvm.KernelProfile;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,13 +34,16 @@ public final class LlvmCompiler {
     public static LlvmProgram compile(LoopProgram p) { return compile(p, LlvmTarget.host()); }
 
     /** As {@link #compile(LoopProgram)} for a host-compatible {@code target} (e.g. a lower CPU). */
-    public static LlvmProgram compile(LoopProgram p, LlvmTarget target) {
+    public static LlvmProgram compile(LoopProgram p, LlvmTarget target) { return compile(p, target, KernelProfile.ENABLED); }
+
+    /** As {@link #compile(LoopProgram, LlvmTarget)}, timing each kernel into a {@link KernelProfile} when {@code profiled}. */
+    static LlvmProgram compile(LoopProgram p, LlvmTarget target, boolean profiled) {
         long start = System.nanoTime();
         byte[] object;
         String cached;
         long emitted, optimized;
         synchronized (LOCK) {
-            try (var c = new Compilation(List.of(Unit.jit(p)), target)) {
+            try (var c = new Compilation(List.of(new Unit(p, ModuleEmitter.symbol(p.entry()), true, profiled)), target)) {
                 String key = ObjectCache.key(target, c.text());
                 emitted = System.nanoTime();
                 object = ObjectCache.find(key);
@@ -56,6 +61,11 @@ public final class LlvmCompiler {
         long generated = System.nanoTime();
         var jit = LlvmJit.load(object, p.entry() + ".o");
         long address = jit.lookup(ModuleEmitter.symbol(p.entry()));
+        if (profiled) {
+            long hook = jit.lookup(ModuleEmitter.profileHook(ModuleEmitter.symbol(p.entry())));
+            var names = p.kernels().stream().map(LoopProgram.Kernel::name).toList();
+            MemorySegment.ofAddress(hook).reinterpret(8).set(java.lang.foreign.ValueLayout.ADDRESS, 0, NativeKernelTimer.hook(p.entry() + " (llvm)", names));
+        }
         if (TIMING) {
             long end = System.nanoTime();
             System.err.printf("modelc.llvm %s: %s in %.1f ms (LLVM natives loaded in %.1f ms; emit %.1f, O3 %.1f, codegen %.1f, link %.1f ms)%n",
@@ -74,8 +84,10 @@ public final class LlvmCompiler {
      * A program and the name of its entry function in a module: exported (the JIT looks it up)
      * or hidden (a shared library exports its C API instead).
      */
-    public record Unit(LoopProgram program, String symbol, boolean exported) {
-        static Unit jit(LoopProgram p) { return new Unit(p, ModuleEmitter.symbol(p.entry()), true); }
+    public record Unit(LoopProgram program, String symbol, boolean exported, boolean profiled) {
+        public Unit(LoopProgram program, String symbol, boolean exported) { this(program, symbol, exported, false); }
+
+        static Unit jit(LoopProgram p) { return new Unit(p, ModuleEmitter.symbol(p.entry()), true, false); }
     }
 
     /** One object file (relocatable ELF, position-independent) holding every unit, for {@code target}. */
@@ -129,7 +141,7 @@ public final class LlvmCompiler {
             var layout = LLVMCreateTargetDataLayout(machine);
             LLVMSetModuleDataLayout(module, layout);
             LLVMDisposeTargetData(layout);
-            for (var u : units) new ModuleEmitter(ir, u.program(), u.symbol(), u.exported()).emit();
+            for (var u : units) new ModuleEmitter(ir, u.program(), u.symbol(), u.exported(), u.profiled()).emit();
             var error = new BytePointer();
             if (LLVMVerifyModule(module, LLVMReturnStatusAction, error) != 0) {
                 String message = error.getString();

@@ -23,18 +23,30 @@ final class ModuleEmitter {
     private final LoopProgram program;
     private final String symbol;
     private final boolean exported;
+    private final boolean profiled;
 
     /**
      * @param symbol the entry function's name
      * @param exported whether the entry is visible outside a shared library (the JIT's is; a
      *     library's is hidden behind its C API)
      */
-    ModuleEmitter(Ir ir, LoopProgram program, String symbol, boolean exported) {
+    ModuleEmitter(Ir ir, LoopProgram program, String symbol, boolean exported) { this(ir, program, symbol, exported, false); }
+
+    /**
+     * @param profiled whether the entry calls the function in the global {@code <symbol>_profile_hook}
+     *     with each kernel's index before it, and with the kernel count at the end (see the
+     *     runtime's {@code NativeKernelTimer}); the caller sets the global before the first run
+     */
+    ModuleEmitter(Ir ir, LoopProgram program, String symbol, boolean exported, boolean profiled) {
         this.ir = ir;
         this.program = program;
         this.symbol = symbol;
         this.exported = exported;
+        this.profiled = profiled;
     }
+
+    /** The global holding a profiled entry's timing hook. */
+    static String profileHook(String symbol) { return symbol + "_profile_hook"; }
 
     LoopProgram program() { return program; }
 
@@ -105,7 +117,14 @@ final class ModuleEmitter {
                 LLVMValueRef at = LLVMBuildInBoundsGEP2(b, ir.i64, dimsIn, Ir.pointers(LLVMConstInt(ir.i64, i, 0)), 1, "");
                 dims.add(LLVMBuildLoad2(b, ir.i64, at, program.dims().get(i)));
             }
-            for (int k = 0; k < kernels.size(); k++) {
+            LLVMValueRef hook = null;
+            if (profiled) {
+                hook = LLVMAddGlobal(ir.module, ir.ptr, profileHook(symbol));
+                LLVMSetInitializer(hook, LLVMConstNull(ir.ptr));
+            }
+            for (int k = 0; k <= kernels.size(); k++) {
+                if (profiled) tick(b, hook, k);
+                if (k == kernels.size()) break;
                 List<LLVMValueRef> args = new ArrayList<>(List.of(status, parallelFor));
                 for (var group : kernelStorages.get(k).groups()) {
                     LLVMValueRef at = LLVMBuildInBoundsGEP2(b, ir.ptr, buffers, Ir.pointers(LLVMConstInt(ir.i64, group.getFirst(), 0)), 1, "");
@@ -119,6 +138,11 @@ final class ModuleEmitter {
         } finally {
             LLVMDisposeBuilder(b);
         }
+    }
+
+    private void tick(LLVMBuilderRef b, LLVMValueRef hook, int kernel) {
+        LLVMValueRef f = LLVMBuildLoad2(b, ir.ptr, hook, "");
+        LLVMBuildCall2(b, ir.functionType(ir.voidType, ir.i32), f, Ir.pointers(LLVMConstInt(ir.i32, kernel, 0)), 1, "");
     }
 
     /** A function private to the module (LLVM may inline it, or drop it once unused). */
