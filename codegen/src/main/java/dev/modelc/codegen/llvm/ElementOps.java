@@ -98,14 +98,14 @@ final class ElementOps {
             case CEIL -> intrinsic("llvm.ceil", t, a);
             case ROUND -> intrinsic("llvm.rint", t, a);
             case NOT -> throw unsupported("not", t);
-            default -> narrow(t, doubleUnary(fn, widen(t, a), doubles(t)));
+            default -> narrow(t, doubleUnary(fn, widen(t, a), doubles(t), t.dtype() == DType.F32));
         };
     }
 
     /** {@code fn} in double, for the functions whose f32 result is the double result rounded once. */
-    private LLVMValueRef doubleUnary(UnaryFn fn, LLVMValueRef x, LType d) {
+    private LLVMValueRef doubleUnary(UnaryFn fn, LLVMValueRef x, LType d, boolean forF32) {
         return switch (fn) {
-            case EXP -> libm("exp", d, x);
+            case EXP -> exp(d, x, forF32);
             case LOG -> libm("log", d, x);
             case LOG1P -> libm("log1p", d, x);
             case SIN -> libm("sin", d, x);
@@ -115,14 +115,14 @@ final class ElementOps {
             case RSQRT -> LLVMBuildFDiv(b, constant(d, 1), intrinsic("llvm.sqrt", d, x), "");
             case SIGMOID -> {
                 // exp(-|x|) never overflows: 1 / (1 + e) for x >= 0, e / (1 + e) below, as ElementMath
-                LLVMValueRef e = libm("exp", d, LLVMBuildFNeg(b, intrinsic("llvm.fabs", d, x), ""));
+                LLVMValueRef e = exp(d, LLVMBuildFNeg(b, intrinsic("llvm.fabs", d, x), ""), forF32);
                 LLVMValueRef onePlus = LLVMBuildFAdd(b, constant(d, 1), e, "");
                 LLVMValueRef nonNegative = LLVMBuildFCmp(b, LLVMRealOGE, x, constant(d, 0), "");
                 yield LLVMBuildSelect(b, nonNegative, LLVMBuildFDiv(b, constant(d, 1), onePlus, ""),
                         LLVMBuildFDiv(b, e, onePlus, ""), "");
             }
             case SOFTPLUS -> {
-                LLVMValueRef tail = libm("log1p", d, libm("exp", d, LLVMBuildFNeg(b, intrinsic("llvm.fabs", d, x), "")));
+                LLVMValueRef tail = libm("log1p", d, exp(d, LLVMBuildFNeg(b, intrinsic("llvm.fabs", d, x), ""), forF32));
                 yield LLVMBuildFAdd(b, intrinsic("llvm.maximum", d, x, constant(d, 0)), tail, "");
             }
             case GELU -> {
@@ -131,6 +131,50 @@ final class ElementOps {
             }
             default -> throw new AssertionError(fn);
         };
+    }
+
+    /**
+     * exp of doubles: libm's, except for vectors of widened f32 values, which take a vectorised
+     * exp (below) rather than a libm call per lane: softmax, sigmoid and softplus then run as
+     * vector code.
+     */
+    private LLVMValueRef exp(LType d, LLVMValueRef x, boolean forF32) {
+        return forF32 && d instanceof LType.Vector ? vectorExp(d, x) : libm("exp", d, x);
+    }
+
+    /** 1/n! for n = 0..13: the Taylor series of exp, whose 14th term is below 2^-60 where it is used. */
+    private static final double[] EXP_TERMS = expTerms();
+
+    private static double[] expTerms() {
+        double[] c = new double[14];
+        double factorial = 1;
+        for (int n = 0; n < c.length; n++) {
+            if (n > 0) factorial *= n;
+            c[n] = 1 / factorial;
+        }
+        return c;
+    }
+
+    /**
+     * exp in double lanes, accurate to a few ulps of double, for values that are then rounded to
+     * f32: there it gives the f32 that Math.exp rounded gives except when exp(x) lies within about
+     * 1e-16 (relative) of the midpoint between two floats. x is clamped to [-120, 100] (the f32
+     * results there are already 0 and infinity; NaN stays NaN), cut as k*ln2 + r with |r| <= ln2/2
+     * (Cody and Waite: ln2 in two parts, so r is exact), exp(r) is its Taylor polynomial by
+     * Horner's rule with FMAs, and 2^k is put together from its exponent bits.
+     */
+    private LLVMValueRef vectorExp(LType d, LLVMValueRef x) {
+        final double ln2Hi = 0.6931471805599453, ln2Lo = 2.3190468138462996e-17;
+        LLVMValueRef clamped = intrinsic("llvm.minimum", d, intrinsic("llvm.maximum", d, x, constant(d, -120)), constant(d, 100));
+        LLVMValueRef k = intrinsic("llvm.rint", d, LLVMBuildFMul(b, clamped, constant(d, 1.4426950408889634), ""));
+        LLVMValueRef r = intrinsic("llvm.fma", d, k, constant(d, -ln2Hi), clamped);
+        r = intrinsic("llvm.fma", d, k, constant(d, -ln2Lo), r);
+        LLVMValueRef p = constant(d, EXP_TERMS[EXP_TERMS.length - 1]);
+        for (int n = EXP_TERMS.length - 2; n >= 0; n--) p = intrinsic("llvm.fma", d, p, r, constant(d, EXP_TERMS[n]));
+        LType bits = new LType.Vector(DType.I64, d.lanes());
+        LLVMValueRef kInt = intrinsic("llvm.fptosi.sat." + Ir.suffix(bits) + "." + Ir.suffix(d), ir.type(bits), k);
+        LLVMValueRef exponent = LLVMBuildShl(b, LLVMBuildAdd(b, kInt, constant(bits, 1023), ""), constant(bits, 52), "");
+        return LLVMBuildFMul(b, p, LLVMBuildBitCast(b, exponent, ir.type(d), ""), "");
     }
 
     private LLVMValueRef integerUnary(UnaryFn fn, LType t, LLVMValueRef a) {
