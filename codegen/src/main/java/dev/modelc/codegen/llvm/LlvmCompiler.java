@@ -30,8 +30,12 @@ public final class LlvmCompiler {
 
     private static final Object LOCK = new Object();
 
-    /** Compiles {@code p} for this machine and loads it; parallel loops use the thread pool. */
-    public static LlvmProgram compile(LoopProgram p) { return compile(p, LlvmTarget.host()); }
+    /**
+     * Compiles {@code p} for this machine (or the CPU named by {@code -Dmodelc.llvm.cpu}, e.g.
+     * {@code x86-64-v3} to try the shipped baseline in process) and loads it; parallel loops use
+     * the thread pool.
+     */
+    public static LlvmProgram compile(LoopProgram p) { return compile(p, LlvmTarget.named(System.getProperty("modelc.llvm.cpu"))); }
 
     /** As {@link #compile(LoopProgram)} for a host-compatible {@code target} (e.g. a lower CPU). */
     public static LlvmProgram compile(LoopProgram p, LlvmTarget target) { return compile(p, target, KernelProfile.ENABLED); }
@@ -154,9 +158,9 @@ public final class LlvmCompiler {
         void optimize() {
             LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
             try {
-                LLVMPassBuilderOptionsSetLoopVectorization(options, 1);
+                LLVMPassBuilderOptionsSetLoopVectorization(options, Boolean.parseBoolean(System.getProperty("modelc.llvm.vectorize", "true")) ? 1 : 0);
                 LLVMPassBuilderOptionsSetSLPVectorization(options, 1);
-                LLVMPassBuilderOptionsSetLoopUnrolling(options, 1);
+                LLVMPassBuilderOptionsSetLoopUnrolling(options, Boolean.parseBoolean(System.getProperty("modelc.llvm.unroll", "true")) ? 1 : 0);
                 LlvmJit.check(LLVMRunPasses(module, "default<O3>", machine, options), "optimising");
             } finally {
                 LLVMDisposePassBuilderOptions(options);
