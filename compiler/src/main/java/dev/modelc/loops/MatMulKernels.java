@@ -150,10 +150,10 @@ final class MatMulKernels {
         var p = new Plan(o, new Epilogue(epilogue, batch, shape), aSrc, bSrc, Ix.mul(Ix.div(m, Ix.idx(ROWS)), Ix.idx(ROWS)), fullCols, halfCols,
                 MatMulSplit.rowBlock(rowsKnown, ROWS), !(k instanceof Expr.Index ki && ki.value() <= K_BLOCK));
         var schedule = parallel ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL;
-        long cols = nc instanceof Expr.Index ni ? ni.value() : -1;
-        if (MatMulSplit.of(rowsKnown, cols, w) == MatMulSplit.Kind.COLUMNS) {
+        long depthKnown = k instanceof Expr.Index ki ? ki.value() : -1, cols = nc instanceof Expr.Index ni ? ni.value() : -1;
+        if (MatMulSplit.of(rowsKnown, depthKnown, cols, w) == MatMulSplit.Kind.COLUMNS) {
             long strips = cols / w;
-            return columnBlocks(p, strips, MatMulSplit.columnBlocks(strips, k instanceof Expr.Index ki ? ki.value() : -1, w), schedule);
+            return columnBlocks(p, strips, MatMulSplit.columnBlocks(strips, rowsKnown, depthKnown, w), schedule);
         }
         var parts = new ArrayList<Stmt>();
         if (pack) parts.add(pack(p, Ix.idx(0), fullCols, schedule));

@@ -107,19 +107,23 @@ class MatMulSplitTest {
         }
     }
 
-    /** The cut and the block sizes for the MLP's and the benchmark's shapes (16-column strips). */
+    /** The cut and the block sizes for the MLP's and the benchmark's shapes (16-column strips; -1: symbolic). */
     @Test
     void cutsAndBlockSizes() {
-        assertEquals(MatMulSplit.Kind.COLUMNS, MatMulSplit.of(-1, 256, 16)); // [B, 784] @ [784, 256]
-        assertEquals(MatMulSplit.Kind.COLUMNS, MatMulSplit.of(1024, 1024, 16));
-        assertEquals(MatMulSplit.Kind.ROWS, MatMulSplit.of(784, 256, 16)); // a weight gradient [784, B] @ [B, 256]
-        assertEquals(MatMulSplit.Kind.ROWS, MatMulSplit.of(-1, 64, 16)); // [B, 128] @ [128, 64]
-        assertEquals(MatMulSplit.Kind.ROWS, MatMulSplit.of(4, 16, 16)); // one strip
-        assertEquals(MatMulSplit.Kind.ROWS, MatMulSplit.of(4, -1, 16)); // symbolic N
-        assertEquals(16, MatMulSplit.columnBlocks(16, 784, 16)); // a strip each
-        assertEquals(13, MatMulSplit.columnBlocks(49, 256, 16)); // 4 strips each, the last 1
-        assertEquals(32, MatMulSplit.columnBlocks(64, 1024, 16)); // 2 strips each: 128 KiB of packed B
-        assertEquals(2, MatMulSplit.columnBlocks(2, -1, 16));
+        assertEquals(MatMulSplit.Kind.COLUMNS, MatMulSplit.of(-1, 784, 256, 16)); // [B, 784] @ [784, 256]
+        assertEquals(MatMulSplit.Kind.COLUMNS, MatMulSplit.of(-1, 256, 128, 16)); // A and B the same size, A 128 KiB
+        assertEquals(MatMulSplit.Kind.COLUMNS, MatMulSplit.of(512, 512, 512, 16)); // A 1 MiB
+        assertEquals(MatMulSplit.Kind.ROWS, MatMulSplit.of(1024, 1024, 1024, 16)); // A 4 MiB
+        assertEquals(MatMulSplit.Kind.ROWS, MatMulSplit.of(784, -1, 256, 16)); // a weight gradient [784, B] @ [B, 256]
+        assertEquals(MatMulSplit.Kind.ROWS, MatMulSplit.of(-1, 128, 64, 16)); // [B, 128] @ [128, 64]
+        assertEquals(MatMulSplit.Kind.ROWS, MatMulSplit.of(4, 30, 16, 16)); // one strip
+        assertEquals(MatMulSplit.Kind.ROWS, MatMulSplit.of(4, 30, -1, 16)); // symbolic N
+        assertEquals(8, MatMulSplit.columnBlocks(16, -1, 784, 16)); // 2 strips each: A is 392 KiB
+        assertEquals(16, MatMulSplit.columnBlocks(16, 64, 784, 16)); // a strip each
+        assertEquals(13, MatMulSplit.columnBlocks(49, -1, 256, 16)); // 4 strips each, the last 1
+        assertEquals(15, MatMulSplit.columnBlocks(100, -1, 128, 16)); // 7 strips each: [B, 128] @ [128, 1600]
+        assertEquals(100, MatMulSplit.columnBlocks(100, -1, 1600, 16)); // a strip each: 2 would pass 128 KiB of packed B
+        assertEquals(2, MatMulSplit.columnBlocks(2, 8, -1, 16));
         assertEquals(32, MatMulSplit.rowBlock(-1, 4));
         assertEquals(36, MatMulSplit.rowBlock(70, 4)); // 2 blocks
     }
