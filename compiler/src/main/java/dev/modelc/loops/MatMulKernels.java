@@ -15,16 +15,22 @@ import java.util.List;
  * {@code [..., M, K] @ [..., K, N]} over equal leading axes. An operand may be a buffer or the
  * transpose of a buffer's last two axes, read through the swapped index (no transposed copy).
  *
- * <p>f32 takes a blocked, register-tiled kernel. B's full 16-column strips are first packed into
- * a scratch buffer, strip after strip, each strip {@code K x 16} contiguous (a transposed B is
- * gathered there). Rows of C go in blocks of about {@value #ROW_BLOCK} (the parallel loop), k in
- * blocks of {@value #K_BLOCK}, so that a block of A stays in L2 and a strip's k-block of packed B
- * (16 KiB) in L1 while every row tile of the block streams it. The register tile is
- * {@value #ROWS} rows x 2 vectors: {@code 2*ROWS} accumulators, per k two vector loads of packed B
- * and a broadcast A element per row. Each k-block after the first starts from the partial sums
- * stored in C, so every element is still one FMA chain over k = 0, 1, ..., K-1 in order: blocking
- * changes no bits. Rows past the last full tile take a one-row tile; columns past the last strip
- * take an 8-wide tile (B read in place, when not transposed) and then scalar FMA dot products.
+ * <p>f32 takes a packed, blocked, register-tiled kernel. B's full 16-column strips are packed
+ * into a scratch buffer, each strip {@code K x 16} contiguous (a transposed B is gathered there),
+ * and k goes in blocks of {@value #K_BLOCK}, so that a strip's k-block of packed B (16 KiB) stays
+ * in L1 while the row tiles of a block of about 32 rows stream it, the block's rows of A in L2.
+ * The parallel loop runs over blocks of columns or of rows ({@link MatMulSplit}): when A is no
+ * larger than B, each iteration takes a few strips, packs them and runs every block of rows over
+ * them, so that a thread streams only the packed B it wrote and the threads share only A;
+ * otherwise each iteration takes a block of rows over all of B, packed first. A transposed A is
+ * gathered into 4-row tiles per block of rows (before the column blocks, all of it). The register
+ * tile is {@value #ROWS} rows x 2 vectors: {@code 2*ROWS} accumulators, per k two vector loads of
+ * packed B and a broadcast A element per row. Each k-block after the first starts from the
+ * partial sums stored in C, so every element is still one FMA chain over k = 0, 1, ..., K-1 in
+ * order, however C is cut: blocking and splitting change no bits. Rows past the last full tile
+ * take a one-row tile; columns past the last strip (in the last column block) an 8-wide tile (B
+ * read in place, when not transposed) and then scalar FMA dot products. B is read in place
+ * instead of packed when M is a constant below {@value #PACK_MIN_ROWS} and B is not transposed.
  * Accumulation is f32 with fused multiply-adds, so results differ from the interpreter (which
  * accumulates in double) by rounding only.
  *
@@ -41,12 +47,6 @@ final class MatMulKernels {
     static final int ROWS = 4;
     /** The depth of a k-block. */
     static final int K_BLOCK = 256;
-    /**
-     * The target height of a block of rows (a parallel iteration): 32 gives a batch of 128 four
-     * chunks, which balanced two threads on a shared machine better than two blocks of 64 and ran
-     * one thread as fast (measured; 6-row tiles and k-blocks of 128 or 512 were no faster).
-     */
-    static final int ROW_BLOCK = 32;
     /** Below this many rows (when known), B is read in place instead of packed. */
     static final int PACK_MIN_ROWS = 16;
 
@@ -116,6 +116,19 @@ final class MatMulKernels {
         boolean isPacked() { return packed >= 0; }
     }
 
+    /**
+     * One matrix's f32 kernel: its operands and epilogue, where the tiles read A and B (packed,
+     * or in place: {@code packed < 0}), where the full strips, the 8-wide tail and the scalar
+     * columns start and end, and the height of a block of rows.
+     */
+    private record Plan(Operands o, Epilogue epi, BSource a, BSource b, Expr fullRows, Expr fullCols, Expr halfCols, long rowBlock,
+            boolean kBlocked) {}
+
+    /** A block of rows {@code [start, end)}, whose full {@value #ROWS}-row tiles end at {@code fullEnd}. */
+    private record Rows(Expr start, Expr end, Expr fullEnd) {}
+
+    private static final BSource IN_PLACE = new BSource(-1, null);
+
     private Stmt tiled(Node n, int out, int epilogue, List<Expr> batch, boolean parallel) {
         var aNode = cx.node(n.inputs().get(0));
         var shape = n.type().shape();
@@ -124,109 +137,156 @@ final class MatMulKernels {
         Expr matrix = Ix.linear(batch, shape.subList(0, r - 2));
         Operand a = operand(n.inputs().get(0)), b = operand(n.inputs().get(1));
         var o = new Operands(a, b, out, Ix.mul(matrix, Ix.mul(m, k)), Ix.mul(matrix, Ix.mul(k, nc)), Ix.mul(matrix, Ix.mul(m, nc)), m, k, nc);
-        var epi = new Epilogue(epilogue, batch, shape);
         int w = 2 * lanes;
-        Expr fullRows = Ix.mul(Ix.div(m, Ix.idx(ROWS)), Ix.idx(ROWS));
         Expr fullCols = Ix.mul(Ix.div(nc, Ix.idx(w)), Ix.idx(w));
-        boolean anyStrip = !isZero(fullCols);
+        // the 8-wide tail reads B in place: not through a transpose, where it would gather at a stride of K
+        Expr halfCols = b.transposed() ? fullCols : Ix.mul(Ix.div(nc, Ix.idx(lanes)), Ix.idx(lanes));
         long rowsKnown = m instanceof Expr.Index mi ? mi.value() : -1;
-        boolean pack = anyStrip && (b.transposed() || rowsKnown < 0 || rowsKnown >= PACK_MIN_ROWS);
+        boolean pack = !isZero(fullCols) && (b.transposed() || rowsKnown < 0 || rowsKnown >= PACK_MIN_ROWS);
+        // packed B takes as many elements as B has (the full strips of every matrix of the batch fit);
+        // a transposed A is packed (in 4-row tiles) when B is
+        var bSrc = pack ? new BSource(cx.scratch(DType.F32, cx.node(n.inputs().get(1)).type().shape()), o.bBase()) : IN_PLACE;
+        var aSrc = pack && a.transposed() ? new BSource(cx.scratch(DType.F32, aNode.type().shape()), o.aBase()) : IN_PLACE;
+        var p = new Plan(o, new Epilogue(epilogue, batch, shape), aSrc, bSrc, Ix.mul(Ix.div(m, Ix.idx(ROWS)), Ix.idx(ROWS)), fullCols, halfCols,
+                MatMulSplit.rowBlock(rowsKnown, ROWS), !(k instanceof Expr.Index ki && ki.value() <= K_BLOCK));
+        var schedule = parallel ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL;
+        long depthKnown = k instanceof Expr.Index ki ? ki.value() : -1, cols = nc instanceof Expr.Index ni ? ni.value() : -1;
+        if (MatMulSplit.of(rowsKnown, depthKnown, cols, w) == MatMulSplit.Kind.COLUMNS) {
+            long strips = cols / w;
+            return columnBlocks(p, strips, MatMulSplit.columnBlocks(strips, rowsKnown, depthKnown, w), schedule);
+        }
         var parts = new ArrayList<Stmt>();
-        BSource src = new BSource(-1, null);
-        if (pack) {
-            // as many elements as B has (the full strips of every matrix of the batch fit)
-            int scratch = cx.scratch(DType.F32, cx.node(n.inputs().get(1)).type().shape());
-            src = new BSource(scratch, o.bBase());
-            parts.add(pack(o, src, fullCols, parallel));
-        }
-        // row blocks: about ROW_BLOCK rows, a multiple of ROWS, evenly cut when M is known
-        long rowBlock = Math.max(ROWS, ROW_BLOCK / ROWS * ROWS);
-        if (rowsKnown > 0) {
-            long blocks = Math.max(1, (rowsKnown + ROW_BLOCK / 2) / ROW_BLOCK);
-            rowBlock = Math.max(ROWS, ((rowsKnown + blocks - 1) / blocks + ROWS - 1) / ROWS * ROWS);
-        }
+        if (pack) parts.add(pack(p, Ix.idx(0), fullCols, schedule));
+        parts.add(overRowBlocks(p, schedule, rows -> {
+            var body = new ArrayList<Stmt>();
+            if (aSrc.isPacked()) body.add(gatherA(p, rows));
+            if (!isZero(fullCols)) body.add(strips(p, rows, Ix.idx(0), fullCols));
+            body.addAll(tails(p, rows));
+            return body;
+        }));
+        return new Stmt.Block(parts);
+    }
+
+    /** The loop over blocks of rows, with {@code body} per block. */
+    private Stmt overRowBlocks(Plan p, Stmt.Schedule schedule, java.util.function.Function<Rows, List<Stmt>> body) {
+        Expr m = p.o().m();
         String ib = cx.fresh("i"), ie = cx.fresh("ie"), ife = cx.fresh("if");
         var ibv = new Expr.Var(ib, LType.INDEX);
-        var iev = new Expr.Var(ie, LType.INDEX);
-        var ifv = new Expr.Var(ife, LType.INDEX);
-        var blockBody = new ArrayList<Stmt>();
-        blockBody.add(new Stmt.Declare(ie, LType.INDEX, Ix.min(Ix.add(ibv, Ix.idx(rowBlock)), m)));
-        blockBody.add(new Stmt.Declare(ife, LType.INDEX, Ix.min(Ix.add(ibv, Ix.idx(rowBlock)), fullRows)));
-        // a transposed A: the block's full tiles are first gathered into scratch, each tile's rows
-        // interleaved (row i + r, k at i*K + ROWS*k + r), so that a tile reads A contiguously
-        // instead of ROWS floats at a stride of M per k
-        BSource aDirect = new BSource(-1, null), aSrc = aDirect;
-        if (a.transposed() && pack) {
-            int scratchA = cx.scratch(DType.F32, aNode.type().shape());
-            aSrc = new BSource(scratchA, o.aBase());
-            String kk = cx.fresh("k"), ii = cx.fresh("i");
-            var kv = new Expr.Var(kk, LType.INDEX);
-            var iv = new Expr.Var(ii, LType.INDEX);
-            var copies = new ArrayList<Stmt>();
-            for (int row = 0; row < ROWS; row++) {
-                copies.add(new Stmt.Store(scratchA, Ix.add(Ix.add(o.aBase(), Ix.add(Ix.mul(iv, k), Ix.mul(kv, Ix.idx(ROWS)))), Ix.idx(row)),
-                        new Expr.Load(a.buffer(), o.aAt(Ix.add(iv, Ix.idx(row)), kv), LType.scalar(DType.F32))));
-            }
-            blockBody.add(new Stmt.Loop(kk, Ix.idx(0), k, 1, Stmt.Schedule.SERIAL,
-                    new Stmt.Loop(ii, ibv, ifv, ROWS, Stmt.Schedule.SERIAL, new Stmt.Block(copies))));
+        var stmts = new ArrayList<Stmt>();
+        stmts.add(new Stmt.Declare(ie, LType.INDEX, Ix.min(Ix.add(ibv, Ix.idx(p.rowBlock())), m)));
+        stmts.add(new Stmt.Declare(ife, LType.INDEX, Ix.min(Ix.add(ibv, Ix.idx(p.rowBlock())), p.fullRows())));
+        stmts.addAll(body.apply(new Rows(ibv, new Expr.Var(ie, LType.INDEX), new Expr.Var(ife, LType.INDEX))));
+        return new Stmt.Loop(ib, Ix.idx(0), m, p.rowBlock(), schedule, new Stmt.Block(stmts));
+    }
+
+    /**
+     * The loop over column blocks: the strips dealt evenly into {@code aimed} blocks, or one per
+     * {@value MatMulSplit#COLUMN_BLOCK_ROWS} rows of C where that is fewer (M is known only at run
+     * time when symbolic). Each block packs its strips, then runs every block of rows over them;
+     * the last also takes the columns past the strips. A transposed A is gathered first, for all
+     * rows, as every column block reads all of it.
+     */
+    private Stmt columnBlocks(Plan p, long strips, long aimed, Stmt.Schedule schedule) {
+        var parts = new ArrayList<Stmt>();
+        if (p.a().isPacked()) parts.add(overRowBlocks(p, schedule, rows -> List.of(gatherA(p, rows))));
+        long w = 2L * lanes;
+        Expr blocks = Ix.min(Ix.idx(aimed), Ix.div(Ix.add(p.o().m(), Ix.idx(MatMulSplit.COLUMN_BLOCK_ROWS - 1)), Ix.idx(MatMulSplit.COLUMN_BLOCK_ROWS)));
+        String c = cx.fresh("cb"), jb = cx.fresh("jb"), je = cx.fresh("je");
+        var cv = new Expr.Var(c, LType.INDEX);
+        var jbv = new Expr.Var(jb, LType.INDEX);
+        var jev = new Expr.Var(je, LType.INDEX);
+        var body = new ArrayList<Stmt>();
+        body.add(new Stmt.Declare(jb, LType.INDEX, Ix.mul(Ix.div(Ix.mul(cv, Ix.idx(strips)), blocks), Ix.idx(w))));
+        body.add(new Stmt.Declare(je, LType.INDEX, Ix.mul(Ix.div(Ix.mul(Ix.add(cv, Ix.idx(1)), Ix.idx(strips)), blocks), Ix.idx(w))));
+        if (p.b().isPacked()) body.add(pack(p, jbv, jev, Stmt.Schedule.SERIAL));
+        Expr last = Ix.cmp(BinaryFn.GE, jev, p.fullCols());
+        // the row blocks are a parallel loop too (nested: inside a chunk of the column blocks it runs
+        // inline). The JVM backend then compiles them as a method of their own, which C2 ran twice
+        // as fast as one method holding the whole column block (measured: 35 and 75 GFLOP/s on one
+        // thread at 128x784x256)
+        body.add(overRowBlocks(p, schedule, rows -> {
+            var stmts = new ArrayList<Stmt>();
+            stmts.add(strips(p, rows, jbv, jev));
+            var tails = tails(p, rows);
+            if (!tails.isEmpty()) stmts.add(new Stmt.If(last, new Stmt.Block(tails), new Stmt.Block(List.of())));
+            return stmts;
+        }));
+        parts.add(new Stmt.Loop(c, Ix.idx(0), blocks, 1, schedule, new Stmt.Block(body)));
+        return new Stmt.Block(parts);
+    }
+
+    /**
+     * A transposed A's full tiles in a block of rows, gathered into scratch with each tile's rows
+     * interleaved (row i + r, k at i*K + ROWS*k + r), so that a tile reads A contiguously instead
+     * of ROWS floats at a stride of M per k.
+     */
+    private Stmt gatherA(Plan p, Rows rows) {
+        var o = p.o();
+        String kk = cx.fresh("k"), ii = cx.fresh("i");
+        var kv = new Expr.Var(kk, LType.INDEX);
+        var iv = new Expr.Var(ii, LType.INDEX);
+        var copies = new ArrayList<Stmt>();
+        for (int row = 0; row < ROWS; row++) {
+            copies.add(new Stmt.Store(p.a().packed(), Ix.add(Ix.add(p.a().base(), Ix.add(Ix.mul(iv, o.k()), Ix.mul(kv, Ix.idx(ROWS)))), Ix.idx(row)),
+                    new Expr.Load(o.a().buffer(), o.aAt(Ix.add(iv, Ix.idx(row)), kv), LType.scalar(DType.F32))));
         }
-        if (anyStrip) {
-            boolean blocked = !(k instanceof Expr.Index ki && ki.value() <= K_BLOCK);
-            Expr kLo = Ix.idx(0), kHi = k;
-            String kb = null, ke = null;
-            if (blocked) {
-                kb = cx.fresh("kb");
-                ke = cx.fresh("ke");
-                kLo = new Expr.Var(kb, LType.INDEX);
-                kHi = new Expr.Var(ke, LType.INDEX);
-            }
+        return new Stmt.Loop(kk, Ix.idx(0), o.k(), 1, Stmt.Schedule.SERIAL,
+                new Stmt.Loop(ii, rows.start(), rows.fullEnd(), ROWS, Stmt.Schedule.SERIAL, new Stmt.Block(copies)));
+    }
+
+    /** The strips in columns {@code [lo, hi)} over a block of rows: k-blocks, then strips, then the row tiles. */
+    private Stmt strips(Plan p, Rows rows, Expr lo, Expr hi) {
+        Expr k = p.o().k(), kLo = Ix.idx(0), kHi = k;
+        String kb = null, ke = null;
+        if (p.kBlocked()) {
+            kb = cx.fresh("kb");
+            ke = cx.fresh("ke");
+            kLo = new Expr.Var(kb, LType.INDEX);
+            kHi = new Expr.Var(ke, LType.INDEX);
+        }
+        String j = cx.fresh("j"), i0 = cx.fresh("i"), i1 = cx.fresh("i");
+        var jv = new Expr.Var(j, LType.INDEX);
+        var strip = block(
+                new Stmt.Loop(i0, rows.start(), rows.fullEnd(), ROWS, Stmt.Schedule.SERIAL,
+                        tile(p.o(), p.epi(), p.a(), p.b(), new Expr.Var(i0, LType.INDEX), jv, ROWS, 2, kLo, kHi, p.kBlocked())),
+                new Stmt.Loop(i1, Ix.max(rows.start(), p.fullRows()), rows.end(), 1, Stmt.Schedule.SERIAL,
+                        tile(p.o(), p.epi(), IN_PLACE, p.b(), new Expr.Var(i1, LType.INDEX), jv, 1, 2, kLo, kHi, p.kBlocked())));
+        Stmt strips = new Stmt.Loop(j, lo, hi, 2L * lanes, Stmt.Schedule.SERIAL, strip);
+        if (!p.kBlocked()) return strips;
+        return new Stmt.Loop(kb, Ix.idx(0), k, K_BLOCK, Stmt.Schedule.SERIAL,
+                block(new Stmt.Declare(ke, LType.INDEX, Ix.min(Ix.add(kLo, Ix.idx(K_BLOCK)), k)), strips));
+    }
+
+    /** The columns past the strips over a block of rows: one 8-wide vector (B in place), then scalar dot products. */
+    private List<Stmt> tails(Plan p, Rows rows) {
+        var o = p.o();
+        var out = new ArrayList<Stmt>();
+        if (!p.halfCols().equals(p.fullCols())) {
             String j = cx.fresh("j"), i0 = cx.fresh("i"), i1 = cx.fresh("i");
             var jv = new Expr.Var(j, LType.INDEX);
-            var strip = block(
-                    new Stmt.Loop(i0, ibv, ifv, ROWS, Stmt.Schedule.SERIAL,
-                            tile(o, epi, aSrc, src, new Expr.Var(i0, LType.INDEX), jv, ROWS, 2, kLo, kHi, blocked)),
-                    new Stmt.Loop(i1, Ix.max(ibv, fullRows), iev, 1, Stmt.Schedule.SERIAL,
-                            tile(o, epi, aDirect, src, new Expr.Var(i1, LType.INDEX), jv, 1, 2, kLo, kHi, blocked)));
-            Stmt strips = new Stmt.Loop(j, Ix.idx(0), fullCols, w, Stmt.Schedule.SERIAL, strip);
-            if (blocked) {
-                strips = new Stmt.Loop(kb, Ix.idx(0), k, K_BLOCK, Stmt.Schedule.SERIAL,
-                        block(new Stmt.Declare(ke, LType.INDEX, Ix.min(Ix.add(kLo, Ix.idx(K_BLOCK)), k)), strips));
-            }
-            blockBody.add(strips);
+            var half = block(
+                    new Stmt.Loop(i0, rows.start(), rows.fullEnd(), ROWS, Stmt.Schedule.SERIAL,
+                            tile(o, p.epi(), p.a(), IN_PLACE, new Expr.Var(i0, LType.INDEX), jv, ROWS, 1, Ix.idx(0), o.k(), false)),
+                    new Stmt.Loop(i1, Ix.max(rows.start(), p.fullRows()), rows.end(), 1, Stmt.Schedule.SERIAL,
+                            tile(o, p.epi(), IN_PLACE, IN_PLACE, new Expr.Var(i1, LType.INDEX), jv, 1, 1, Ix.idx(0), o.k(), false)));
+            out.add(new Stmt.Loop(j, p.fullCols(), p.halfCols(), lanes, Stmt.Schedule.SERIAL, half));
         }
-        // columns past the strips: one 8-wide vector (B in place, not transposed), then scalars
-        Expr scalarFrom = fullCols;
-        if (!b.transposed()) {
-            Expr halfCols = Ix.mul(Ix.div(nc, Ix.idx(lanes)), Ix.idx(lanes));
-            if (!halfCols.equals(fullCols)) {
-                String j = cx.fresh("j"), i0 = cx.fresh("i"), i1 = cx.fresh("i");
-                var jv = new Expr.Var(j, LType.INDEX);
-                var none = new BSource(-1, null);
-                var half = block(
-                        new Stmt.Loop(i0, ibv, ifv, ROWS, Stmt.Schedule.SERIAL,
-                                tile(o, epi, aSrc, none, new Expr.Var(i0, LType.INDEX), jv, ROWS, 1, Ix.idx(0), k, false)),
-                        new Stmt.Loop(i1, Ix.max(ibv, fullRows), iev, 1, Stmt.Schedule.SERIAL,
-                                tile(o, epi, aDirect, none, new Expr.Var(i1, LType.INDEX), jv, 1, 1, Ix.idx(0), k, false)));
-                blockBody.add(new Stmt.Loop(j, fullCols, halfCols, lanes, Stmt.Schedule.SERIAL, half));
-                scalarFrom = halfCols;
-            }
-        }
-        if (!scalarFrom.equals(nc)) {
+        if (!p.halfCols().equals(o.nCols())) {
             String i = cx.fresh("i"), j = cx.fresh("j");
             var iv = new Expr.Var(i, LType.INDEX);
             var jv = new Expr.Var(j, LType.INDEX);
-            blockBody.add(new Stmt.Loop(i, ibv, iev, 1, Stmt.Schedule.SERIAL,
-                    new Stmt.Loop(j, scalarFrom, nc, 1, Stmt.Schedule.SERIAL, block(dot(o, iv, jv), epi.at(o, iv, jv, 1)))));
+            out.add(new Stmt.Loop(i, rows.start(), rows.end(), 1, Stmt.Schedule.SERIAL,
+                    new Stmt.Loop(j, p.halfCols(), o.nCols(), 1, Stmt.Schedule.SERIAL, block(dot(o, iv, jv), p.epi().at(o, iv, jv, 1)))));
         }
-        parts.add(new Stmt.Loop(ib, Ix.idx(0), m, rowBlock, parallel ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL,
-                new Stmt.Block(blockBody)));
-        return new Stmt.Block(parts);
+        return out;
     }
 
     private static boolean isZero(Expr e) { return e instanceof Expr.Index z && z.value() == 0; }
 
-    /** Copies B's full strips into the scratch buffer: strip j's row k at {@code base + j*K + k*16}. */
-    private Stmt pack(Operands o, BSource src, Expr fullCols, boolean parallel) {
+    /** Copies B's strips in columns {@code [lo, hi)} into the scratch buffer: strip j's row k at {@code base + j*K + k*16}. */
+    private Stmt pack(Plan p, Expr lo, Expr hi, Stmt.Schedule schedule) {
+        var o = p.o();
+        var src = p.b();
         int w = 2 * lanes;
         String j = cx.fresh("j"), kk = cx.fresh("k");
         var jv = new Expr.Var(j, LType.INDEX);
@@ -250,7 +310,7 @@ final class MatMulKernels {
                             new Stmt.Store(src.packed(), Ix.add(Ix.add(stripBase, Ix.mul(kv, Ix.idx(w))), lv),
                                     new Expr.Load(o.b().buffer(), o.bAt(kv, Ix.add(jv, lv)), LType.scalar(DType.F32)))));
         }
-        return new Stmt.Loop(j, Ix.idx(0), fullCols, w, parallel ? Stmt.Schedule.PARALLEL : Stmt.Schedule.SERIAL, body);
+        return new Stmt.Loop(j, lo, hi, w, schedule, body);
     }
 
     /**
