@@ -1,9 +1,7 @@
 package dev.modelc.api;
 
 import dev.modelc.codegen.jvm.JvmCompiler;
-import dev.modelc.codegen.jvm.JvmProgram;
 import dev.modelc.codegen.llvm.LlvmCompiler;
-import dev.modelc.codegen.llvm.LlvmProgram;
 import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
 import dev.modelc.interp.Interpreter;
@@ -84,10 +82,11 @@ final class Executables {
         return runner;
     }
 
-    /** A program compiled from Loop IR, on either backend that takes it. */
+    /**
+     * A program compiled from Loop IR on either backend that takes it, as the runners it makes:
+     * each keeps the named inputs in its own storage (Java arrays or native memory).
+     */
     interface LoopBackendProgram {
-        Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims);
-
         ResidentRunner resident(Collection<String> resident);
     }
 
@@ -97,20 +96,7 @@ final class Executables {
         }
         try {
             var program = LoopLowering.lower(Fusion.fuse(graph));
-            if (backend == Backend.LLVM) {
-                LlvmProgram native_ = LlvmCompiler.compile(program);
-                return new LoopBackendProgram() {
-                    public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims) { return native_.run(inputs, dims); }
-
-                    public ResidentRunner resident(Collection<String> resident) { return native_.resident(resident); }
-                };
-            }
-            JvmProgram jvm = JvmCompiler.compile(program);
-            return new LoopBackendProgram() {
-                public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims) { return jvm.run(inputs, dims); }
-
-                public ResidentRunner resident(Collection<String> resident) { return jvm.resident(resident); }
-            };
+            return backend == Backend.LLVM ? LlvmCompiler.compile(program)::resident : JvmCompiler.compile(program)::resident;
         } catch (dev.modelc.loops.LoopLoweringException e) {
             throw new ModelException("the " + backend + " backend cannot compile " + graph.name() + " yet: " + e.getMessage()
                     + "; --backend interp can run it", e);
