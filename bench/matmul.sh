@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/find-jdk.sh"
 cd "$root"
-./mvnw -q -B -pl bench -am package -DskipTests
+./mvnw -q -B ${MVN_OFFLINE:-} -pl bench -am package -DskipTests
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(1024 1024 1024)
 cores=$(nproc)
