@@ -5,6 +5,7 @@ import dev.modelc.Frontend;
 import dev.modelc.codegen.jvm.JvmCompiler;
 import dev.modelc.codegen.llvm.LlvmCompiler;
 import dev.modelc.codegen.llvm.LlvmTarget;
+import dev.modelc.codegen.llvm.PtxCompiler;
 import dev.modelc.fuse.FusedPrinter;
 import dev.modelc.fuse.Fusion;
 import dev.modelc.graph.Graph;
@@ -48,7 +49,8 @@ final class IrCommand implements Callable<Integer> {
     String entry;
 
     @Option(names = "--cpu", paramLabel = "NAME",
-            description = "With --stage llvm: the CPU to optimise for (x86-64-v3, znver3, generic, aarch64[:CPU]); default: this machine's.")
+            description = "With --stage llvm: the CPU to optimise for (x86-64-v3, znver3, generic, aarch64[:CPU]); default: this machine's."
+                    + " With --stage ptx: the GPU architecture (sm_80, sm_90, …); default: sm_80.")
     String cpu;
 
     @Option(names = "--counts",
@@ -67,7 +69,7 @@ final class IrCommand implements Callable<Integer> {
             case LOOPS -> c -> perEntry(c.simplified(), g -> LoopPrinter.print(LoopLowering.lower(Fusion.fuse(g))));
             case JVM -> c -> perEntry(c.simplified(), g -> JvmCompiler.listing(LoopLowering.lower(Fusion.fuse(g))));
             case LLVM -> c -> perEntry(c.simplified(), g -> LlvmCompiler.listing(LoopLowering.lower(Fusion.fuse(g)), target()));
-            default -> throw new UserError("stage '" + stage + "' is not available yet in this build");
+            case PTX -> c -> perEntry(c.simplified(), g -> ptxListing(PtxCompiler.lower(Fusion.fuse(g))));
         };
         var compilation = CheckCommand.check(Frontend.create(), file, spec.commandLine().getErr());
         if (compilation.hasErrors()) {
@@ -86,6 +88,14 @@ final class IrCommand implements Callable<Integer> {
         out.print(text.apply(compilation));
         out.flush();
         return 0;
+    }
+
+    private String ptxListing(dev.modelc.loops.LoopProgram p) {
+        try {
+            return PtxCompiler.listing(p, cpu == null ? PtxCompiler.DEFAULT_ARCH : cpu);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     private LlvmTarget target() {

@@ -399,7 +399,8 @@ final class ElementOps {
     }
 
     /** A libm function of doubles, lane by lane for vectors. */
-    private LLVMValueRef libm(String name, LType d, LLVMValueRef... args) {
+    private LLVMValueRef libm(String function, LType d, LLVMValueRef... args) {
+        String name = ir.mathPrefix + function;
         LLVMTypeRef[] params = new LLVMTypeRef[args.length];
         java.util.Arrays.fill(params, ir.f64);
         LLVMValueRef f = ir.declare(name, ir.f64, params);

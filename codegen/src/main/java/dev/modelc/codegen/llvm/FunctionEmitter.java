@@ -42,8 +42,15 @@ final class FunctionEmitter {
 
     private record Local(LLVMValueRef slot, LType type) {}
 
+    /** What a function is written into: the program its buffers belong to, and where outlined bodies go. */
+    interface Host {
+        dev.modelc.loops.LoopProgram program();
+
+        LLVMValueRef internalFunction(String name, LLVMTypeRef result, List<LLVMTypeRef> params);
+    }
+
     private final Ir ir;
-    private final ModuleEmitter module;
+    private final Host module;
     private final String name;
     private final LLVMValueRef function;
     private final LLVMBuilderRef b;
@@ -62,7 +69,7 @@ final class FunctionEmitter {
      * @param parallelFor the function pointer that runs parallel loops, or null inside an
      *     outlined body (nested parallel loops run serially)
      */
-    FunctionEmitter(Ir ir, ModuleEmitter module, String name, LLVMValueRef function, Storages storages,
+    FunctionEmitter(Ir ir, Host module, String name, LLVMValueRef function, Storages storages,
                     List<LLVMValueRef> storageValues, Map<String, LLVMValueRef> dims, LLVMValueRef status, LLVMValueRef parallelFor) {
         this.ir = ir;
         this.module = module;
@@ -99,6 +106,22 @@ final class FunctionEmitter {
     /** Emits {@code for var in [lo, hi) step step { body }} with bounds already computed, then returns. */
     void emitLoopAndReturn(String var, LLVMValueRef lo, LLVMValueRef hi, long step, Stmt body) {
         loop(var, lo, hi, step, body);
+        finish();
+    }
+
+    /**
+     * Emits {@code prelude}, then {@code loop} with its iterations spread over GPU threads: this
+     * thread runs iterations {@code first, first + stride, …} (counted in iterations, not in the
+     * loop's step), then returns.
+     */
+    void emitGridLoopAndReturn(List<Stmt> prelude, Stmt.Loop loop, LLVMValueRef first, LLVMValueRef stride) {
+        scopes.push(new HashMap<>());
+        for (Stmt s : prelude) stmt(s);
+        LLVMValueRef lo = expr(loop.lo()), hi = expr(loop.hi());
+        LLVMValueRef step = LLVMConstInt(ir.i64, loop.step(), 1);
+        LLVMValueRef start = LLVMBuildNSWAdd(b, lo, LLVMBuildNSWMul(b, first, step, ""), "");
+        loop(loop.var(), start, hi, LLVMBuildNSWMul(b, stride, step, ""), loop.body());
+        scopes.pop();
         finish();
     }
 
@@ -150,6 +173,11 @@ final class FunctionEmitter {
     /** {@code for (var = lo; var < hi; var += step)}; the bounds were evaluated once, on entry. */
     private void loop(String var, LLVMValueRef lo, LLVMValueRef hi, long step, Stmt body) {
         if (step <= 0) throw new IllegalArgumentException("loop " + var + " has step " + step);
+        loop(var, lo, hi, LLVMConstInt(ir.i64, step, 1), body);
+    }
+
+    /** As above with a step computed at run time (positive). */
+    private void loop(String var, LLVMValueRef lo, LLVMValueRef hi, LLVMValueRef step, Stmt body) {
         LLVMValueRef counter = slot(LType.INDEX, var);
         LLVMBuildStore(b, lo, counter);
         LLVMBasicBlockRef header = block(var + ".head"), bodyBlock = block(var + ".body"), exit = block(var + ".exit");
@@ -164,7 +192,7 @@ final class FunctionEmitter {
         stmt(body);
         scopes.pop();
         LLVMValueRef current = LLVMBuildLoad2(b, ir.i64, counter, "");
-        LLVMBuildStore(b, LLVMBuildNSWAdd(b, current, LLVMConstInt(ir.i64, step, 1), ""), counter);
+        LLVMBuildStore(b, LLVMBuildNSWAdd(b, current, step, ""), counter);
         LLVMBuildBr(b, header);
         LLVMPositionBuilderAtEnd(b, exit);
     }

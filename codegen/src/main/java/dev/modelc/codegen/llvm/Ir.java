@@ -24,8 +24,17 @@ final class Ir {
     private final Map<String, LLVMValueRef> declared = new HashMap<>();
     private final Map<String, LLVMTypeRef> declaredTypes = new HashMap<>();
 
-    Ir(LLVMContextRef context, String name) {
+    /**
+     * What the double-precision math functions (exp, log, …) are called in this module: libm's
+     * names on a CPU, libdevice's ({@code __nv_exp}, …) on NVPTX.
+     */
+    final String mathPrefix;
+
+    Ir(LLVMContextRef context, String name) { this(context, name, ""); }
+
+    Ir(LLVMContextRef context, String name, String mathPrefix) {
         this.context = context;
+        this.mathPrefix = mathPrefix;
         this.module = LLVMModuleCreateWithNameInContext(name, context);
         i1 = LLVMInt1TypeInContext(context);
         i8 = LLVMInt8TypeInContext(context);

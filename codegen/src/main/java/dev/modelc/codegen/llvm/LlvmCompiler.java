@@ -28,7 +28,7 @@ import org.bytedeco.llvm.LLVM.LLVMTargetMachineRef;
 public final class LlvmCompiler {
     private LlvmCompiler() {}
 
-    private static final Object LOCK = new Object();
+    static final Object LOCK = new Object();
 
     /**
      * Compiles {@code p} for this machine (or the CPU named by {@code -Dmodelc.llvm.cpu}, e.g.

@@ -24,6 +24,10 @@ final class LlvmNatives {
             LLVMInitializeAArch64Target();
             LLVMInitializeAArch64TargetMC();
             LLVMInitializeAArch64AsmPrinter();
+            LLVMInitializeNVPTXTargetInfo();
+            LLVMInitializeNVPTXTarget();
+            LLVMInitializeNVPTXTargetMC();
+            LLVMInitializeNVPTXAsmPrinter();
             loadNanos = System.nanoTime() - start;
             loaded = true;
         }

@@ -18,7 +18,7 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * (see the runtime's {@code NativeProgram}), which reads the buffer pointers and dimension values
  * and calls the kernels in order. Kernels take {@code (status, parallel_for, storages..., dims...)}.
  */
-final class ModuleEmitter {
+final class ModuleEmitter implements FunctionEmitter.Host {
     private final Ir ir;
     private final LoopProgram program;
     private final String symbol;
@@ -48,7 +48,8 @@ final class ModuleEmitter {
     /** The global holding a profiled entry's timing hook. */
     static String profileHook(String symbol) { return symbol + "_profile_hook"; }
 
-    LoopProgram program() { return program; }
+    @Override
+    public LoopProgram program() { return program; }
 
     /** The symbol of an entry's function in the JIT. */
     static String symbol(String entry) {
@@ -146,7 +147,8 @@ final class ModuleEmitter {
     }
 
     /** A function private to the module (LLVM may inline it, or drop it once unused). */
-    LLVMValueRef internalFunction(String name, LLVMTypeRef result, List<LLVMTypeRef> params) {
+    @Override
+    public LLVMValueRef internalFunction(String name, LLVMTypeRef result, List<LLVMTypeRef> params) {
         LLVMValueRef f = LLVMAddFunction(ir.module, name, ir.functionType(result, params.toArray(new LLVMTypeRef[0])));
         LLVMSetLinkage(f, LLVMInternalLinkage);
         ir.attribute(f, -1, "nounwind");

@@ -1,0 +1,185 @@
+package dev.modelc.codegen.llvm;
+
+import static org.bytedeco.llvm.global.LLVM.*;
+
+import dev.modelc.codegen.jvm.JvmCompiler;
+import dev.modelc.loops.LoopProgram;
+import dev.modelc.runtime.cuda.GpuPlan;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
+import org.bytedeco.llvm.LLVM.LLVMModuleRef;
+import org.bytedeco.llvm.LLVM.LLVMPassBuilderOptionsRef;
+import org.bytedeco.llvm.LLVM.LLVMTargetMachineRef;
+
+/**
+ * The GPU backend's code generation: Loop IR → LLVM IR for NVPTX ({@link PtxModuleEmitter}) →
+ * libdevice linked where math functions are called → {@code default<O3>} → PTX text for one GPU
+ * architecture, with a {@link GpuPlan} per entry that the runtime launches it by. PTX made for
+ * {@code sm_90} does not assemble for {@code sm_80}, so it is one module per architecture; the
+ * driver compiles PTX for newer GPUs than its architecture too.
+ */
+public final class PtxCompiler {
+    private PtxCompiler() {}
+
+    public static final String TRIPLE = "nvptx64-nvidia-cuda";
+
+    /** The default architecture: Ampere (A100), whose PTX also runs on Hopper. */
+    public static final String DEFAULT_ARCH = "sm_80";
+
+    /** The architectures modelc writes PTX for. */
+    public static final List<String> ARCHES = List.of("sm_70", "sm_75", "sm_80", "sm_86", "sm_89", "sm_90");
+
+    /** A model's PTX for one architecture, and each entry's launches. */
+    public record PtxModule(String arch, String ptx, Map<String, GpuPlan> plans) {
+        public PtxModule {
+            plans = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(plans));
+        }
+    }
+
+    /** Loop IR for GPU kernels: scalar code (a GPU thread is one lane), otherwise as for the CPUs. */
+    public static LoopProgram lower(dev.modelc.fuse.FusedGraph fused) { return dev.modelc.loops.LoopLowering.lower(fused, 0); }
+
+    /** One module holding every program's kernels (their names start with each entry's). */
+    public static PtxModule compile(String model, List<LoopProgram> programs, String arch) {
+        checkArch(arch);
+        synchronized (LlvmCompiler.LOCK) {
+            try (var c = new Compilation(model, programs, arch)) {
+                c.optimize();
+                return new PtxModule(arch, c.ptx(), c.plans);
+            }
+        }
+    }
+
+    /** The module before and after optimisation, and the PTX ({@code modelc ir --stage ptx}). */
+    public static String listing(LoopProgram p, String arch) {
+        checkArch(arch);
+        synchronized (LlvmCompiler.LOCK) {
+            try (var c = new Compilation(p.entry(), List.of(p), arch)) {
+                String before = c.emitted;
+                c.optimize();
+                var sb = new StringBuilder();
+                sb.append("; ---- ").append(p.entry()).append(": LLVM IR for NVPTX as emitted from Loop IR ----\n").append(before);
+                sb.append("\n; ---- ").append(p.entry()).append(": launches ----\n");
+                for (var l : c.plans.get(p.entry()).launches()) {
+                    sb.append("; ").append(l.function()).append(' ').append(l.mode().name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(l.storages()).append('\n');
+                }
+                sb.append("\n// ---- ").append(p.entry()).append(": PTX for ").append(arch).append(" after default<O3> ----\n").append(c.ptx());
+                return sb.toString();
+            }
+        }
+    }
+
+    /** {@code -Dmodelc.llvm.timing=true}: each phase's time on standard error. */
+    private static final boolean TIMING = Boolean.getBoolean("modelc.llvm.timing");
+
+    static void checkArch(String arch) {
+        if (!ARCHES.contains(arch)) {
+            throw new IllegalArgumentException("unknown GPU architecture '" + arch + "'; modelc writes PTX for " + String.join(", ", ARCHES));
+        }
+    }
+
+    private static final class Compilation implements AutoCloseable {
+        private final LLVMContextRef context;
+        private final LLVMModuleRef module;
+        private final LLVMTargetMachineRef machine;
+        private final String arch;
+        final Map<String, GpuPlan> plans = new LinkedHashMap<>();
+        /** The module as emitted, before libdevice is linked in. */
+        final String emitted;
+
+        Compilation(String model, List<LoopProgram> programs, String arch) {
+            LlvmNatives.load();
+            this.arch = arch;
+            this.context = LLVMContextCreate();
+            var ir = new Ir(context, "modelc." + model, Libdevice.PREFIX);
+            this.module = ir.module;
+            this.machine = new LlvmTarget(TRIPLE, arch, "").machine();
+            LLVMSetTarget(module, TRIPLE);
+            var layout = LLVMCreateTargetDataLayout(machine);
+            LLVMSetModuleDataLayout(module, layout);
+            LLVMDisposeTargetData(layout);
+            for (var p : programs) {
+                var emitter = new PtxModuleEmitter(ir, p);
+                emitter.emit();
+                plans.put(p.entry(), new GpuPlan(JvmCompiler.layout(p), emitter.launches()));
+            }
+            verify(model);
+            emitted = text();
+            long t0 = System.nanoTime();
+            if (Libdevice.needed(module)) Libdevice.link(module, model);
+            if (TIMING) System.err.printf("modelc.ptx %s: libdevice linked in %.1f ms%n", model, (System.nanoTime() - t0) / 1e6);
+        }
+
+        private void verify(String model) {
+            var error = new BytePointer();
+            if (LLVMVerifyModule(module, LLVMReturnStatusAction, error) != 0) {
+                String message = error.getString();
+                LLVMDisposeMessage(error);
+                throw new IllegalStateException("the NVPTX IR emitted for " + model + " is invalid: " + message + "\n" + text());
+            }
+            LLVMDisposeMessage(error);
+        }
+
+        void optimize() {
+            long t0 = System.nanoTime();
+            LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
+            try {
+                // unrolling the CPU-shaped inner loops made PTX generation 2.6x slower (examples and
+                // golden cases: 33 s against 13 s), for kernels that are not yet tuned for GPUs
+                LLVMPassBuilderOptionsSetLoopUnrolling(options, Boolean.parseBoolean(System.getProperty("modelc.ptx.unroll", "false")) ? 1 : 0);
+                // libdevice's unused functions go first, so that O3 spends no time on them
+                LlvmJit.check(LLVMRunPasses(module, "globaldce", machine, options), "dropping unused libdevice functions");
+                long t1 = System.nanoTime();
+                LlvmJit.check(LLVMRunPasses(module, "default<O3>", machine, options), "optimising for " + arch);
+                if (TIMING) System.err.printf("modelc.ptx: globaldce %.1f ms, O3 %.1f ms%n", (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
+            } finally {
+                LLVMDisposePassBuilderOptions(options);
+            }
+        }
+
+        String ptx() {
+            long t0 = System.nanoTime();
+            try {
+                return emitPtx();
+            } finally {
+                if (TIMING) System.err.printf("modelc.ptx: PTX written in %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+            }
+        }
+
+        private String emitPtx() {
+            var error = new BytePointer();
+            var buffer = new LLVMMemoryBufferRef();
+            if (LLVMTargetMachineEmitToMemoryBuffer(machine, module, LLVMAssemblyFile, error, buffer) != 0) {
+                String message = error.getString();
+                LLVMDisposeMessage(error);
+                throw new IllegalStateException("LLVM could not generate PTX for " + arch + ": " + message);
+            }
+            try {
+                byte[] bytes = new byte[(int) LLVMGetBufferSize(buffer)];
+                LLVMGetBufferStart(buffer).get(bytes);
+                return new String(bytes, StandardCharsets.UTF_8);
+            } finally {
+                LLVMDisposeMemoryBuffer(buffer);
+            }
+        }
+
+        String text() {
+            BytePointer p = LLVMPrintModuleToString(module);
+            String s = p.getString();
+            LLVMDisposeMessage(p);
+            return s;
+        }
+
+        @Override
+        public void close() {
+            LLVMDisposeModule(module);
+            LLVMDisposeTargetMachine(machine);
+            LLVMContextDispose(context);
+        }
+    }
+}
