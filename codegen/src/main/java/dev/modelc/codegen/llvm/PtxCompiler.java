@@ -48,7 +48,7 @@ public final class PtxCompiler {
     public static PtxModule compile(String model, List<LoopProgram> programs, String arch) {
         checkArch(arch);
         synchronized (LlvmCompiler.LOCK) {
-            try (var c = new Compilation(model, programs, arch)) {
+            try (var c = new Compilation(model, programs, arch, false)) {
                 c.optimize();
                 return new PtxModule(arch, c.ptx(), c.plans);
             }
@@ -59,7 +59,7 @@ public final class PtxCompiler {
     public static String listing(LoopProgram p, String arch) {
         checkArch(arch);
         synchronized (LlvmCompiler.LOCK) {
-            try (var c = new Compilation(p.entry(), List.of(p), arch)) {
+            try (var c = new Compilation(p.entry(), List.of(p), arch, false)) {
                 String before = c.emitted;
                 c.optimize();
                 var sb = new StringBuilder();
@@ -77,6 +77,23 @@ public final class PtxCompiler {
     /** {@code -Dmodelc.llvm.timing=true}: each phase's time on standard error. */
     private static final boolean TIMING = Boolean.getBoolean("modelc.llvm.timing");
 
+    /**
+     * The same kernels and plans compiled for this CPU instead, each launch's threads run one
+     * after another: a stand-in for a GPU in tests ({@link SimulatedGpu}).
+     */
+    public static SimulatedGpu simulate(String model, List<LoopProgram> programs) {
+        byte[] object;
+        Map<String, GpuPlan> plans;
+        synchronized (LlvmCompiler.LOCK) {
+            try (var c = new Compilation(model, programs, null, true)) {
+                c.optimize();
+                object = c.object();
+                plans = c.plans;
+            }
+        }
+        return new SimulatedGpu(plans, LlvmJit.load(object, model + ".simulated.o"));
+    }
+
     static void checkArch(String arch) {
         if (!ARCHES.contains(arch)) {
             throw new IllegalArgumentException("unknown GPU architecture '" + arch + "'; modelc writes PTX for " + String.join(", ", ARCHES));
@@ -92,26 +109,28 @@ public final class PtxCompiler {
         /** The module as emitted, before libdevice is linked in. */
         final String emitted;
 
-        Compilation(String model, List<LoopProgram> programs, String arch) {
+        /** @param arch the GPU architecture, or null for this CPU (simulated) */
+        Compilation(String model, List<LoopProgram> programs, String arch, boolean simulated) {
             LlvmNatives.load();
-            this.arch = arch;
+            this.arch = simulated ? "host" : arch;
             this.context = LLVMContextCreate();
-            var ir = new Ir(context, "modelc." + model, Libdevice.PREFIX);
+            var ir = new Ir(context, "modelc." + model, simulated ? "" : Libdevice.PREFIX);
             this.module = ir.module;
-            this.machine = new LlvmTarget(TRIPLE, arch, "").machine();
-            LLVMSetTarget(module, TRIPLE);
+            var target = simulated ? LlvmTarget.host() : new LlvmTarget(TRIPLE, arch, "");
+            this.machine = target.machine();
+            LLVMSetTarget(module, target.triple());
             var layout = LLVMCreateTargetDataLayout(machine);
             LLVMSetModuleDataLayout(module, layout);
             LLVMDisposeTargetData(layout);
             for (var p : programs) {
-                var emitter = new PtxModuleEmitter(ir, p);
+                var emitter = new PtxModuleEmitter(ir, p, simulated);
                 emitter.emit();
                 plans.put(p.entry(), new GpuPlan(JvmCompiler.layout(p), emitter.launches()));
             }
             verify(model);
             emitted = text();
             long t0 = System.nanoTime();
-            if (Libdevice.needed(module)) Libdevice.link(module, model);
+            if (!simulated && Libdevice.needed(module)) Libdevice.link(module, model);
             if (TIMING) System.err.printf("modelc.ptx %s: libdevice linked in %.1f ms%n", model, (System.nanoTime() - t0) / 1e6);
         }
 
@@ -151,18 +170,22 @@ public final class PtxCompiler {
             }
         }
 
-        private String emitPtx() {
+        private String emitPtx() { return new String(emit(LLVMAssemblyFile), StandardCharsets.UTF_8); }
+
+        byte[] object() { return emit(LLVMObjectFile); }
+
+        private byte[] emit(int fileType) {
             var error = new BytePointer();
             var buffer = new LLVMMemoryBufferRef();
-            if (LLVMTargetMachineEmitToMemoryBuffer(machine, module, LLVMAssemblyFile, error, buffer) != 0) {
+            if (LLVMTargetMachineEmitToMemoryBuffer(machine, module, fileType, error, buffer) != 0) {
                 String message = error.getString();
                 LLVMDisposeMessage(error);
-                throw new IllegalStateException("LLVM could not generate PTX for " + arch + ": " + message);
+                throw new IllegalStateException("LLVM could not generate code for " + arch + ": " + message);
             }
             try {
                 byte[] bytes = new byte[(int) LLVMGetBufferSize(buffer)];
                 LLVMGetBufferStart(buffer).get(bytes);
-                return new String(bytes, StandardCharsets.UTF_8);
+                return bytes;
             } finally {
                 LLVMDisposeMemoryBuffer(buffer);
             }

@@ -27,11 +27,18 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
 
     private final Ir ir;
     private final LoopProgram program;
+    private final boolean simulated;
     private final List<GpuPlan.Launch> launches = new ArrayList<>();
 
-    PtxModuleEmitter(Ir ir, LoopProgram program) {
+    /**
+     * @param simulated whether to write the kernels for a CPU ({@link SimulatedGpu}): ordinary
+     *     functions that take the thread's index and the thread count as two more {@code i64}
+     *     arguments, instead of reading them from PTX's special registers
+     */
+    PtxModuleEmitter(Ir ir, LoopProgram program, boolean simulated) {
         this.ir = ir;
         this.program = program;
+        this.simulated = simulated;
     }
 
     @Override
@@ -74,8 +81,9 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
         int n = storages.groups().size();
         for (int i = 0; i < n; i++) params.add(ir.ptr);
         for (int i = 0; i < program.dims().size(); i++) params.add(ir.i64);
+        if (simulated) params.addAll(List.of(ir.i64, ir.i64));
         LLVMValueRef f = LLVMAddFunction(ir.module, name, ir.functionType(ir.voidType, params.toArray(new LLVMTypeRef[0])));
-        LLVMSetFunctionCallConv(f, PTX_KERNEL);
+        if (!simulated) LLVMSetFunctionCallConv(f, PTX_KERNEL);
         ir.attribute(f, -1, "nounwind");
         List<LLVMValueRef> storageValues = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -87,6 +95,11 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
         var emitter = new FunctionEmitter(ir, this, name, f, storages, storageValues, dims, LLVMGetParam(f, 0), null);
         if (!segment.grid()) {
             emitter.emitAndReturn(segment.whole());
+            return;
+        }
+        if (simulated) {
+            int at = 1 + n + program.dims().size();
+            emitter.emitGridLoopAndReturn(segment.prelude(), segment.loop(), LLVMGetParam(f, at), LLVMGetParam(f, at + 1));
             return;
         }
         // the thread's global index and the grid's thread count, read in the entry block

@@ -2,6 +2,10 @@ package dev.modelc.codegen.testing;
 
 import dev.modelc.codegen.jvm.JvmCompiler;
 import dev.modelc.codegen.llvm.LlvmCompiler;
+import dev.modelc.codegen.llvm.PtxCompiler;
+import dev.modelc.runtime.cuda.CudaModule;
+import dev.modelc.runtime.cuda.CudaRunner;
+import java.util.List;
 import dev.modelc.loops.LoopProgram;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.jvm.ResidentRunner;
@@ -19,7 +23,12 @@ public enum TestBackend {
     /** Bytecode and the Vector API: Java's {@code Math}, as the evaluator, so always bit for bit. */
     JVM(TestBackend::jvm, false),
     /** Native code through LLVM: glibc's libm for the library functions, so those may differ slightly. */
-    LLVM(TestBackend::llvm, true);
+    LLVM(TestBackend::llvm, true),
+    /**
+     * The GPU backend's kernels and launch plans compiled for this CPU and run by the CUDA
+     * runtime's {@code CudaRunner} on a simulated device ({@code SimulatedGpu}): libm as LLVM's.
+     */
+    GPU_SIMULATED(TestBackend::gpuSimulated, true);
 
     private final Function<LoopProgram, Compiled> compiler;
     private final boolean ownMathLibrary;
@@ -38,6 +47,17 @@ public enum TestBackend {
         var program = LlvmCompiler.compile(p);
         return new Compiled(program::run, program::resident);
     }
+
+    private static Compiled gpuSimulated(LoopProgram p) {
+        var gpu = PtxCompiler.simulate(p.entry(), List.of(p));
+        var runner = new CudaRunner(gpu.plans().get(p.entry()), CudaModule.load(gpu, p.entry(), ""), List.of());
+        return new Compiled(runner::run, names -> {
+            throw new UnsupportedOperationException("resident inputs on the simulated GPU are CudaRunner's, not a ResidentRunner");
+        });
+    }
+
+    /** The backends that run programs on the CPU, with {@code ResidentRunner}s. */
+    public static List<TestBackend> cpu() { return List.of(JVM, LLVM); }
 
     /** A compiled program: runs with inputs copied in and results out, or with resident inputs. */
     public record Compiled(Runner runner, Residents residents) {
