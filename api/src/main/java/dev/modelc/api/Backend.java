@@ -21,7 +21,19 @@ public enum Backend {
             case JVM -> ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
             // LLVM's natives come for linux-x86_64 only (the build pulls just that classifier)
             case LLVM -> isLinuxX86() && present("org.bytedeco.llvm.global.LLVM");
-            case CUDA -> false;
+            // a GPU with its driver, or the simulated one (-Dmodelc.cuda.simulate=true)
+            case CUDA -> CudaPrograms.available();
+        };
+    }
+
+    /** Why this backend cannot run here, in one line, or null when it can. */
+    public String unavailableReason() {
+        if (available()) return null;
+        return switch (this) {
+            case INTERP -> null;
+            case JVM -> JVM_UNAVAILABLE;
+            case LLVM -> "the llvm backend needs LLVM's natives, which this build has for linux-x86_64 only";
+            case CUDA -> CudaPrograms.unavailable();
         };
     }
 

@@ -8,7 +8,7 @@ import dev.modelc.interp.Interpreter;
 import dev.modelc.interp.InterpreterException;
 import dev.modelc.loops.LoopLowering;
 import dev.modelc.runtime.Tensor;
-import dev.modelc.runtime.jvm.ResidentRunner;
+import dev.modelc.runtime.ResidentProgram;
 import java.util.Collection;
 import java.util.Map;
 
@@ -25,8 +25,7 @@ final class Executables {
                     throw new ModelException(graph.name() + ": " + e.getMessage(), e);
                 }
             };
-            case JVM, LLVM -> withResidentParams(graph, loops(graph, backend));
-            case CUDA -> throw unavailable(backend);
+            case JVM, LLVM, CUDA -> withResidentParams(graph, loops(graph, backend));
         };
     }
 
@@ -44,7 +43,7 @@ final class Executables {
                 held.add(in.name());
             }
         }
-        ResidentRunner runner = program.resident(held);
+        ResidentProgram runner = program.resident(held);
         var lastPut = new java.util.HashMap<String, Tensor>();
         return inputs -> {
             Map<String, Long> dims;
@@ -75,35 +74,35 @@ final class Executables {
     static StepRunner step(Graph graph, Backend backend, Map<String, Tensor> initial) {
         StepRunner runner = switch (backend) {
             case INTERP -> new HeldTensors(compile(graph, backend), initial);
-            case JVM, LLVM -> new ResidentStep(graph, loops(graph, backend), initial.keySet());
-            case CUDA -> throw unavailable(backend);
+            case JVM, LLVM, CUDA -> new ResidentStep(graph, loops(graph, backend), initial.keySet());
         };
         if (backend != Backend.INTERP) for (var name : runner.held()) runner.put(name, initial.get(name));
         return runner;
     }
 
     /**
-     * A program compiled from Loop IR on either backend that takes it, as the runners it makes:
-     * each keeps the named inputs in its own storage (Java arrays or native memory).
+     * A program compiled from Loop IR on a backend that takes it, as the runners it makes: each
+     * keeps the named inputs in its own storage (Java arrays, native memory or GPU memory).
      */
     interface LoopBackendProgram {
-        ResidentRunner resident(Collection<String> resident);
+        ResidentProgram resident(Collection<String> resident);
     }
 
     private static LoopBackendProgram loops(Graph graph, Backend backend) {
         if (!backend.available()) {
-            throw new ModelException(backend == Backend.JVM ? Backend.JVM_UNAVAILABLE : backend + " is not available on this machine");
+            throw new ModelException(switch (backend) {
+                case JVM -> Backend.JVM_UNAVAILABLE;
+                case CUDA -> CudaPrograms.unavailable();
+                default -> backend + " is not available on this machine";
+            });
         }
         try {
+            if (backend == Backend.CUDA) return CudaPrograms.compile(graph);
             var program = LoopLowering.lower(Fusion.fuse(graph));
             return backend == Backend.LLVM ? LlvmCompiler.compile(program)::resident : JvmCompiler.compile(program)::resident;
         } catch (dev.modelc.loops.LoopLoweringException e) {
             throw new ModelException("the " + backend + " backend cannot compile " + graph.name() + " yet: " + e.getMessage()
                     + "; --backend interp can run it", e);
         }
-    }
-
-    private static ModelException unavailable(Backend backend) {
-        return new ModelException("the " + backend + " backend is not available in this build; use interp, jvm or llvm");
     }
 }

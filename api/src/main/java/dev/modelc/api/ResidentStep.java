@@ -6,7 +6,7 @@ import dev.modelc.interp.Interpreter;
 import dev.modelc.interp.InterpreterException;
 import dev.modelc.lower.Lowering;
 import dev.modelc.runtime.Tensor;
-import dev.modelc.runtime.jvm.ResidentRunner;
+import dev.modelc.runtime.ResidentProgram;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +14,13 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A {@link StepRunner} on the JVM or LLVM backend: the held values live in the compiled program's
- * own storage ({@link ResidentRunner}: Java arrays, or native memory), so a step copies in only
- * the batch and allocates no tensors.
+ * A {@link StepRunner} on a Loop IR backend: the held values live in the compiled program's own
+ * storage ({@link ResidentProgram}: Java arrays, native memory, or GPU memory), so a step copies in
+ * only the batch and allocates no tensors.
  */
 final class ResidentStep implements StepRunner {
     private final String entry;
-    private final ResidentRunner runner;
+    private final ResidentProgram runner;
     private final Function<Map<String, Tensor>, Map<String, Long>> batchDims;
     private final List<String> held;
     /** Whether the step reads the step counter and the dropout key (a model without Adam or dropout may not). */

@@ -10,6 +10,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The trainer holds params and optimiser state between steps; the model and other trainers still see every update. */
 class TrainStepTest {
+    /** Without a GPU, CUDA is the simulated one: the GPU kernels and plans on this CPU through the CUDA runtime. */
+    @org.junit.jupiter.api.BeforeAll
+    static void simulateAGpuWhereThereIsNone() {
+        if (!dev.modelc.runtime.cuda.CudaAvailability.probe().available()) System.setProperty(CudaPrograms.SIMULATE, "true");
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopSimulating() { System.clearProperty(CudaPrograms.SIMULATE); }
+
     private static final Path XOR = Path.of("../examples/xor.model");
     private static final Map<String, Tensor> BATCH = Map.of(
             "x", Tensor.of(new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 4, 2),
@@ -24,7 +33,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM", "CUDA"})
     void theModelSeesTheNewParamsAfterEachStep(Backend backend) {
         var m = xor(backend);
         var before = m.paramValues().get("w1");
@@ -42,7 +51,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM", "CUDA"})
     void aParamSetBetweenStepsIsTheOneTheNextStepUses(Backend backend) {
         var m = xor(backend);
         var t = m.trainer();
@@ -58,7 +67,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM", "CUDA"})
     void twoTrainersTakeTurnsOnOneModel(Backend backend) {
         var alternating = xor(backend);
         var a = alternating.trainer(1);
@@ -72,7 +81,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM", "CUDA"})
     void restoringStateContinuesBitIdentically(Backend backend) {
         var whole = xor(backend);
         var wt = whole.trainer();
@@ -95,7 +104,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"JVM", "LLVM"})
+    @EnumSource(value = Backend.class, names = {"JVM", "LLVM", "CUDA"})
     void aCompiledStepMatchesTheInterpretersStep(Backend backend) {
         var interp = xor(Backend.INTERP);
         var compiled = xor(backend);
@@ -105,7 +114,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"JVM", "LLVM"})
+    @EnumSource(value = Backend.class, names = {"JVM", "LLVM", "CUDA"})
     void aMistypedBatchIsAClearErrorBeforeCompiledCodeRuns(Backend backend) {
         var t = xor(backend).trainer();
         var e = assertThrows(ModelException.class, () -> t.step(Map.of("x", Tensor.of(new float[6], 3, 2), "y", BATCH.get("y"))));
@@ -113,7 +122,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM", "CUDA"})
     void evaluateGivesTheLossAndMetricEntriesValuesInOnePass(Backend backend) {
         var m = xor(backend);
         losses(m.trainer(), 3);
@@ -155,7 +164,7 @@ class TrainStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM"})
+    @EnumSource(value = Backend.class, names = {"INTERP", "JVM", "LLVM", "CUDA"})
     void aStepOnRowsOfADatasetIsAStepOnThoseRowsGathered(Backend backend) {
         var data = Map.of("x", Tensor.of(new float[] {0, 0, 0, 1, 1, 0, 1, 1, 0.5f, 0.5f}, 5, 2),
                 "y", Tensor.of(new float[] {0, 1, 1, 0, 1}, 5, 1));

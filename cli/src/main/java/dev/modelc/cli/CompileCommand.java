@@ -2,7 +2,10 @@ package dev.modelc.cli;
 
 import dev.modelc.api.Backend;
 import dev.modelc.codegen.llvm.LlvmTarget;
+import dev.modelc.codegen.llvm.GpuArtifacts;
 import dev.modelc.codegen.llvm.NativeLibrary;
+import dev.modelc.codegen.llvm.PtxCompiler;
+import dev.modelc.runtime.cuda.GpuArtifact;
 import dev.modelc.Frontend;
 import dev.modelc.codegen.jvm.AotJar;
 import java.io.IOException;
@@ -42,13 +45,13 @@ final class CompileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (target == CompileTarget.PTX) throw new UserError("--target " + target + " is not available yet in this build; --target jvm and llvm-cpu are");
         var compilation = ModelLoading.lowered(Frontend.create(), file, spec.commandLine().getErr());
         var models = compilation.typedProgram().orElseThrow().models();
         if (models.size() != 1) throw new UserError(file + " defines " + models.size() + " models; compile takes a file with one");
         var model = models.get(0);
         var graphs = compilation.simplified().get(0);
         if (target == CompileTarget.LLVM_CPU) return nativeLibrary(model, graphs);
+        if (target == CompileTarget.PTX) return ptx(model, graphs);
         try {
             AotJar.write(model, graphs, output);
         } catch (dev.modelc.loops.LoopLoweringException e) {
@@ -57,6 +60,22 @@ final class CompileCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println("wrote " + output + ": model " + model.decl().name() + ", class " + AotJar.facadeName(model.decl().name())
                 + "; run with the runtime jar beside it and java --add-modules jdk.incubator.vector");
+        out.flush();
+        return 0;
+    }
+
+    private int ptx(dev.modelc.check.TypedModel model, dev.modelc.graph.GraphModule graphs) throws IOException {
+        if (!Backend.LLVM.available()) throw new UserError("--target ptx needs LLVM's natives, which this build has for linux-x86_64 only");
+        String arch = cpu == null ? PtxCompiler.DEFAULT_ARCH : cpu;
+        String name = model.decl().name();
+        try {
+            GpuArtifacts.of(model, graphs, arch).write(output);
+        } catch (dev.modelc.loops.LoopLoweringException | IllegalArgumentException | UnsupportedOperationException e) {
+            throw new UserError("the cuda backend cannot compile model " + name + ": " + e.getMessage());
+        }
+        var out = spec.commandLine().getOut();
+        out.println("wrote " + output + ": model " + name + " for " + arch + "; " + GpuArtifact.ptxFile(name) + ", a plan per entry, "
+                + GpuArtifact.MANIFEST + " (load with dev.modelc.runtime.cuda.GpuArtifact.read)");
         out.flush();
         return 0;
     }

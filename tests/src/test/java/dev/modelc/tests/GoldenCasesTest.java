@@ -27,9 +27,29 @@ class GoldenCasesTest {
         var runner = new GoldenRunner();
         return cases.stream().flatMap(c -> Arrays.stream(Backend.values()).map(backend ->
                 DynamicTest.dynamicTest(c.name() + " [" + backend + "]", c.model().toUri(), () -> {
-                    Assumptions.assumeTrue(backend.available(), backend + " is not available in this build");
+                    Assumptions.assumeTrue(backend.available(), () -> backend.unavailableReason());
                     var result = runner.run(c, backend);
                     if (!result.passed()) throw new AssertionError(c.name() + " [" + backend + "]: " + String.join("\n", result.failures()));
                 })));
+    }
+
+    /**
+     * Every case on the cuda backend's kernels and launch plans run on this CPU by the CUDA
+     * runtime ({@code -Dmodelc.cuda.simulate=true}): on machines without a GPU this checks all of
+     * the GPU path but the NVPTX code generator (see PtxAssemblyTest) and the driver.
+     */
+    @TestFactory
+    Stream<DynamicTest> casesOnSimulatedGpu() {
+        var runner = new GoldenRunner();
+        return GoldenCase.discover(CASES).stream().map(c -> DynamicTest.dynamicTest(c.name() + " [cuda, simulated]", c.model().toUri(), () -> {
+            String before = System.setProperty("modelc.cuda.simulate", "true");
+            try {
+                var result = runner.run(c, Backend.CUDA);
+                if (!result.passed()) throw new AssertionError(c.name() + " [cuda, simulated]: " + String.join("\n", result.failures()));
+            } finally {
+                if (before == null) System.clearProperty("modelc.cuda.simulate");
+                else System.setProperty("modelc.cuda.simulate", before);
+            }
+        }));
     }
 }

@@ -7,7 +7,6 @@ import dev.modelc.graph.Op;
 import dev.modelc.loops.LoopLowering;
 import dev.modelc.lower.Lowering;
 import dev.modelc.runtime.aot.ModelManifest;
-import dev.modelc.runtime.init.InitSpec;
 import dev.modelc.runtime.io.AtomicFileWrite;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,15 +56,8 @@ public final class AotJar {
             for (var m : model.members()) if (m.kind() == TypedModel.Kind.INPUT && used.contains(m.name())) inputs.add(m.name());
             inputsByEntry.put(g.name(), inputs);
         }
-        var params = new ArrayList<ModelManifest.Param>();
-        for (var m : model.members()) {
-            if (m.kind() != TypedModel.Kind.PARAM && m.kind() != TypedModel.Kind.CONST) continue;
-            var t = Lowering.memberType(m);
-            long[] shape = t.shape().stream().mapToLong(d -> d.constantValue().orElseThrow()).toArray();
-            var init = m.init() == null ? null : new InitSpec(m.init().kind(), m.init().args());
-            params.add(new ModelManifest.Param(m.name(), t.dtype().toRuntime(), shape, init));
-        }
-        long seed = model.train() == null ? 0 : model.train().seed();
+        var params = dev.modelc.codegen.ManifestParams.of(model);
+        long seed = dev.modelc.codegen.ManifestParams.seed(model);
         files.put(ModelManifest.resource(name), new ModelManifest(name, seed, params, entries).toText().getBytes(StandardCharsets.UTF_8));
         files.put(facadeName(name).replace('.', '/') + ".class", Facade.generate(name, inputsByEntry));
         AtomicFileWrite.writeBytes(jar, zip(files));

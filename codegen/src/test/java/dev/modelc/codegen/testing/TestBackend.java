@@ -51,7 +51,10 @@ public enum TestBackend {
     private static Compiled gpuSimulated(LoopProgram p) {
         var gpu = PtxCompiler.simulate(p.entry(), List.of(p));
         var runner = new CudaRunner(gpu.plans().get(p.entry()), CudaModule.load(gpu, p.entry(), ""), List.of());
-        return new Compiled(runner::run, names -> {
+        return new Compiled((inputs, dims) -> {
+            runner.run(inputs, dims);
+            return runner.results();
+        }, names -> {
             throw new UnsupportedOperationException("resident inputs on the simulated GPU are CudaRunner's, not a ResidentRunner");
         });
     }

@@ -33,7 +33,7 @@ import java.util.TreeMap;
  * status word and thrown as {@link NativeStatus} throws it. One run at a time; close the runner to
  * give its device memory back.
  */
-public final class CudaRunner implements AutoCloseable {
+public final class CudaRunner implements dev.modelc.runtime.ResidentProgram, AutoCloseable {
     private static final int STORAGES_KEPT = 2;
 
     private final GpuPlan plan;
@@ -130,12 +130,14 @@ public final class CudaRunner implements AutoCloseable {
     public ProgramLayout layout() { return layout; }
 
     /** The resident inputs, in the program's order. */
+    @Override
     public List<String> residents() { return List.copyOf(residents.keySet()); }
 
     /** The blocks a {@link GpuPlan.Mode#GRID} launch gets (of {@link GpuPlan#THREADS_PER_BLOCK} threads each). */
     public int gridBlocks() { return gridBlocks; }
 
     /** Sets a resident input's value: one copy to the device. */
+    @Override
     public synchronized void put(String name, Tensor value) {
         var r = resident(name);
         InputCheck.whole(name, value, r.buffer().dtype(), r.shape());
@@ -143,6 +145,7 @@ public final class CudaRunner implements AutoCloseable {
     }
 
     /** Sets element 0 of a resident input of a floating-point type (a step counter, a learning rate). */
+    @Override
     public synchronized void putScalar(String name, double value) {
         var r = resident(name);
         var t = r.buffer().dtype();
@@ -156,6 +159,7 @@ public final class CudaRunner implements AutoCloseable {
     }
 
     /** Sets element 0 of a resident input of an integer type (a random key). */
+    @Override
     public synchronized void putScalar(String name, long value) {
         var r = resident(name);
         var t = r.buffer().dtype();
@@ -174,13 +178,15 @@ public final class CudaRunner implements AutoCloseable {
     }
 
     /** A fresh tensor holding a resident input's current value: one copy from the device. */
+    @Override
     public synchronized Tensor get(String name) {
         var r = resident(name);
         return fromDevice(r.buffer().dtype(), r.shape(), r.block().address());
     }
 
     /** As {@link #run(Map, long[], Map)} with every input that is not resident given whole. */
-    public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Long> dims) { return run(inputs, null, dims); }
+    @Override
+    public void run(Map<String, Tensor> inputs, Map<String, Long> dims) { run(inputs, null, dims); }
 
     /**
      * Runs the plan once: checks every input that is not resident against the layout (dtype and
@@ -191,11 +197,11 @@ public final class CudaRunner implements AutoCloseable {
      * @param rows null, or the rows (along axis 0) of each non-resident input's tensor that make
      *     its value: a batch gathered from a dataset on the host and copied in once
      * @param dims every dimension variable's value
-     * @return a fresh tensor per result that is not a resident's new value, by name (sorted); also {@link #results()}
      * @throws ArithmeticException for a kernel's integer division by zero or negative power
      * @throws CudaException if the driver fails; the message names the call, the kernel and the entry
      */
-    public synchronized Map<String, Tensor> run(Map<String, Tensor> inputs, long[] rows, Map<String, Long> dims) {
+    @Override
+    public synchronized void run(Map<String, Tensor> inputs, long[] rows, Map<String, Long> dims) {
         open();
         long[] values = dimValues(dims);
         var shapes = current != null && Arrays.equals(current.dimValues(), values)
@@ -239,16 +245,17 @@ public final class CudaRunner implements AutoCloseable {
             }
         });
         lastResults = java.util.Collections.unmodifiableMap(out);
-        return lastResults;
     }
 
     /** The results of the last run that are not residents' new values, by name (sorted). */
+    @Override
     public synchronized Map<String, Tensor> results() {
         if (lastResults == null) throw new IllegalStateException("no run of " + layout.entry() + " has finished");
         return lastResults;
     }
 
     /** Element 0 of a result of the last run (a loss, a metric), as a double. */
+    @Override
     public synchronized double scalar(String result) {
         if (!layout.results().containsKey(result)) throw new IllegalArgumentException("no result " + result);
         Tensor t = results().get(result);

@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>Storage for the other buffers is kept for the two most recent sets of dimension values (a
  * full batch and the last, partial one), so an epoch does not reallocate it. One run at a time.
  */
-public final class ResidentRunner {
+public final class ResidentRunner implements dev.modelc.runtime.ResidentProgram {
     private static final int STORAGES_KEPT = 2;
 
     private final ProgramLayout layout;
@@ -72,14 +72,17 @@ public final class ResidentRunner {
     public ProgramLayout layout() { return layout; }
 
     /** The resident inputs, in the program's order. */
+    @Override
     public List<String> residents() { return List.copyOf(resident.keySet()); }
 
     /** Sets a resident input's value (copied in). */
+    @Override
     public void put(String name, Tensor value) {
         ProgramStorage.copyIn(bufferOf(name), value, array(name), counts.get(name));
     }
 
     /** Sets a resident scalar input of a floating-point type. */
+    @Override
     public void putScalar(String name, double value) {
         switch (array(name)) {
             case float[] f -> f[0] = (float) value;
@@ -91,6 +94,7 @@ public final class ResidentRunner {
     }
 
     /** Sets a resident scalar input of an integer type. */
+    @Override
     public void putScalar(String name, long value) {
         switch (array(name)) {
             case int[] v -> v[0] = (int) value;
@@ -102,12 +106,14 @@ public final class ResidentRunner {
     }
 
     /** A fresh tensor holding a resident input's current value. */
+    @Override
     public Tensor get(String name) { return ProgramStorage.tensor(bufferOf(name).dtype(), shapes.get(name), array(name)); }
 
     /**
      * Runs the program: copies in the inputs that are not resident (only dtypes and element
      * counts are checked), then carries each result named after a resident input over to it.
      */
+    @Override
     public void run(Map<String, Tensor> inputs, Map<String, Long> dims) { run(inputs, null, dims); }
 
     /**
@@ -115,6 +121,7 @@ public final class ResidentRunner {
      * {@code rows} of the tensor given for it (a batch read straight from a dataset; null: the
      * whole tensor).
      */
+    @Override
     public void run(Map<String, Tensor> inputs, long[] rows, Map<String, Long> dims) {
         var storage = storageFor(ProgramRunner.dimValues(layout, dims));
         for (String name : others) {
@@ -133,6 +140,7 @@ public final class ResidentRunner {
     }
 
     /** A fresh tensor per result of the last run that is not a resident's new value, by name (sorted). */
+    @Override
     public Map<String, Tensor> results() {
         if (current == null) throw new IllegalStateException("nothing has run yet");
         var out = new java.util.TreeMap<String, Tensor>();
@@ -143,6 +151,7 @@ public final class ResidentRunner {
     }
 
     /** Element 0 of a result of the last run, as a double. */
+    @Override
     public double scalar(String result) {
         Integer id = layout.results().get(result);
         if (id == null) throw new IllegalArgumentException("no result " + result);
