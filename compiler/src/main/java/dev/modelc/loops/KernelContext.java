@@ -19,10 +19,17 @@ final class KernelContext {
     private final Map<Integer, Integer> bufferOfStorage;
     private final List<LoopProgram.Buffer> buffers;
     private final List<Integer> scratch = new ArrayList<>();
+    /**
+     * Whether the kernels are for a GPU: then every loop of a parallel {@link #nest} is parallel,
+     * not just the outermost, so a GPU backend can spread all of its elements over threads (on a
+     * CPU a nested parallel loop runs inside its outer one's thread, as a serial loop would).
+     */
+    final boolean gpu;
     private int fresh;
 
     /** {@code buffers}: the program's, to which {@link #scratch} appends. */
-    KernelContext(FusedGraph fused, Map<Integer, Integer> bufferOfStorage, List<LoopProgram.Buffer> buffers) {
+    KernelContext(FusedGraph fused, Map<Integer, Integer> bufferOfStorage, List<LoopProgram.Buffer> buffers, boolean gpu) {
+        this.gpu = gpu;
         this.fused = fused;
         this.byId = fused.graph().byId();
         this.bufferOfStorage = bufferOfStorage;
@@ -71,7 +78,7 @@ final class KernelContext {
         }
         Stmt s = body.apply(vars);
         for (int i = shape.size() - 1; i >= 0; i--) {
-            var schedule = i == 0 ? outer : Stmt.Schedule.SERIAL;
+            var schedule = i == 0 || gpu ? outer : Stmt.Schedule.SERIAL;
             s = new Stmt.Loop(names.get(i), Ix.idx(0), Ix.dim(shape.get(i)), 1, schedule, s);
         }
         return s;

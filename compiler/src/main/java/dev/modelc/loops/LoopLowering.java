@@ -28,7 +28,16 @@ public final class LoopLowering {
     public static LoopProgram lower(FusedGraph fused) { return lower(fused, VECTOR_BITS); }
 
     /** With vectors of {@code vectorBits} (0: scalar code only). */
-    public static LoopProgram lower(FusedGraph fused, int vectorBits) {
+    public static LoopProgram lower(FusedGraph fused, int vectorBits) { return lower(fused, vectorBits, false); }
+
+    /**
+     * For a GPU: scalar code (a thread is one lane), the plain per-element kernels, and every loop
+     * over a kernel's output elements parallel, so that a GPU backend can give each element its
+     * own thread.
+     */
+    public static LoopProgram lowerForGpu(FusedGraph fused) { return lower(fused, 0, true); }
+
+    private static LoopProgram lower(FusedGraph fused, int vectorBits, boolean gpu) {
         var g = fused.graph();
         var buffers = new ArrayList<LoopProgram.Buffer>();
         var bufferOf = new HashMap<Integer, Integer>();
@@ -51,7 +60,7 @@ public final class LoopLowering {
             buffers.add(new LoopProgram.Buffer(buffers.size(), "t" + n.id(), n.type().dtype(), n.type().shape(), LoopProgram.Kind.TEMP,
                     fused.slots().get(n.id())));
         }
-        var cx = new KernelContext(fused, bufferOf, buffers);
+        var cx = new KernelContext(fused, bufferOf, buffers, gpu);
         var pointwise = new Pointwise(cx);
         var reductions = new ReductionKernels(cx, pointwise, vectorBits);
         var matmul = new MatMulKernels(cx, pointwise, vectorBits);

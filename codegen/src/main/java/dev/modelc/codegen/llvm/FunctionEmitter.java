@@ -125,6 +125,51 @@ final class FunctionEmitter {
         finish();
     }
 
+    /**
+     * As {@link #emitGridLoopAndReturn} for perfectly nested parallel loops (no loop's bounds read
+     * an outer one's counter) taken as one: their iterations are numbered in order, innermost
+     * fastest, and the thread runs numbers {@code first, first + stride, …}, each split back into
+     * the loops' counters.
+     */
+    void emitGridNestAndReturn(List<Stmt> prelude, List<Stmt.Loop> nest, LLVMValueRef first, LLVMValueRef stride) {
+        if (nest.size() == 1) {
+            emitGridLoopAndReturn(prelude, nest.getFirst(), first, stride);
+            return;
+        }
+        scopes.push(new HashMap<>());
+        for (Stmt s : prelude) stmt(s);
+        int n = nest.size();
+        LLVMValueRef[] lo = new LLVMValueRef[n], trips = new LLVMValueRef[n];
+        LLVMValueRef total = LLVMConstInt(ir.i64, 1, 1);
+        for (int i = 0; i < n; i++) {
+            var l = nest.get(i);
+            lo[i] = expr(l.lo());
+            LLVMValueRef hi = expr(l.hi()), step = LLVMConstInt(ir.i64, l.step(), 1);
+            LLVMValueRef span = LLVMBuildSub(b, hi, lo[i], "");
+            LLVMValueRef count = LLVMBuildSDiv(b, LLVMBuildAdd(b, span, LLVMConstInt(ir.i64, l.step() - 1, 1), ""), step, "");
+            trips[i] = LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSGT, span, LLVMConstInt(ir.i64, 0, 1), ""), count, LLVMConstInt(ir.i64, 0, 1), "trips");
+            total = LLVMBuildMul(b, total, trips[i], "");
+        }
+        Stmt innermost = nest.getLast().body();
+        loop("flat." + nest.getFirst().var(), first, total, stride, () -> {
+            LLVMValueRef rest = load(local("flat." + nest.getFirst().var()));
+            var counters = new HashMap<String, Local>();
+            for (int i = n - 1; i >= 0; i--) {
+                LLVMValueRef at = i == 0 ? rest : LLVMBuildURem(b, rest, trips[i], "");
+                if (i > 0) rest = LLVMBuildUDiv(b, rest, trips[i], "");
+                LLVMValueRef value = LLVMBuildNSWAdd(b, lo[i], LLVMBuildNSWMul(b, at, LLVMConstInt(ir.i64, nest.get(i).step(), 1), ""), "");
+                LLVMValueRef slot = slot(LType.INDEX, nest.get(i).var());
+                LLVMBuildStore(b, value, slot);
+                counters.put(nest.get(i).var(), new Local(slot, LType.INDEX));
+            }
+            scopes.push(counters);
+            stmt(innermost);
+            scopes.pop();
+        });
+        scopes.pop();
+        finish();
+    }
+
     private void finish() {
         LLVMBuildRetVoid(b);
         LLVMBuildBr(allocas, LLVMGetNextBasicBlock(entry));
@@ -178,6 +223,11 @@ final class FunctionEmitter {
 
     /** As above with a step computed at run time (positive). */
     private void loop(String var, LLVMValueRef lo, LLVMValueRef hi, LLVMValueRef step, Stmt body) {
+        loop(var, lo, hi, step, () -> stmt(body));
+    }
+
+    /** As above, the body written by {@code body} with {@code var} in scope. */
+    private void loop(String var, LLVMValueRef lo, LLVMValueRef hi, LLVMValueRef step, Runnable body) {
         LLVMValueRef counter = slot(LType.INDEX, var);
         LLVMBuildStore(b, lo, counter);
         LLVMBasicBlockRef header = block(var + ".head"), bodyBlock = block(var + ".body"), exit = block(var + ".exit");
@@ -189,7 +239,7 @@ final class FunctionEmitter {
         var scope = new HashMap<String, Local>();
         scope.put(var, new Local(counter, LType.INDEX));
         scopes.push(scope);
-        stmt(body);
+        body.run();
         scopes.pop();
         LLVMValueRef current = LLVMBuildLoad2(b, ir.i64, counter, "");
         LLVMBuildStore(b, LLVMBuildNSWAdd(b, current, step, ""), counter);

@@ -34,6 +34,27 @@ final class GridSegments {
 
         boolean grid() { return loop != null; }
 
+        /**
+         * The grid loop and the parallel loops perfectly nested in it whose bounds do not depend
+         * on the loops around them: the iterations of all of them are independent, so the grid
+         * can take them as one loop (a thread per element of a kernel's output).
+         */
+        List<Stmt.Loop> nest() {
+            var nest = new ArrayList<Stmt.Loop>(List.of(loop));
+            var bound = new HashSet<String>(Set.of(loop.var()));
+            Stmt body = loop.body();
+            while (true) {
+                if (body instanceof Stmt.Block b && b.body().size() == 1) body = b.body().getFirst();
+                if (!(body instanceof Stmt.Loop inner) || inner.schedule() != Stmt.Schedule.PARALLEL) return nest;
+                var bounds = LoopUsage.of(new Stmt.Block(List.of(
+                        new Stmt.Declare("_lo", inner.lo().type(), inner.lo()), new Stmt.Declare("_hi", inner.hi().type(), inner.hi()))));
+                for (String v : bounds.free) if (bound.contains(v)) return nest;
+                nest.add(inner);
+                bound.add(inner.var());
+                body = inner.body();
+            }
+        }
+
         /** Everything this launch runs, as one statement. */
         Stmt whole() {
             var all = new ArrayList<>(prelude);

@@ -41,8 +41,8 @@ public final class PtxCompiler {
         }
     }
 
-    /** Loop IR for GPU kernels: scalar code (a GPU thread is one lane), otherwise as for the CPUs. */
-    public static LoopProgram lower(dev.modelc.fuse.FusedGraph fused) { return dev.modelc.loops.LoopLowering.lower(fused, 0); }
+    /** Loop IR for GPU kernels ({@link dev.modelc.loops.LoopLowering#lowerForGpu}). */
+    public static LoopProgram lower(dev.modelc.fuse.FusedGraph fused) { return dev.modelc.loops.LoopLowering.lowerForGpu(fused); }
 
     /** One module holding every program's kernels (their names start with each entry's). */
     public static PtxModule compile(String model, List<LoopProgram> programs, String arch) {

@@ -99,7 +99,7 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
         }
         if (simulated) {
             int at = 1 + n + program.dims().size();
-            emitter.emitGridLoopAndReturn(segment.prelude(), segment.loop(), LLVMGetParam(f, at), LLVMGetParam(f, at + 1));
+            emitter.emitGridNestAndReturn(segment.prelude(), segment.nest(), LLVMGetParam(f, at), LLVMGetParam(f, at + 1));
             return;
         }
         // the thread's global index and the grid's thread count, read in the entry block
@@ -109,7 +109,7 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
             LLVMValueRef tid = special(b, "tid.x"), ntid = special(b, "ntid.x"), ctaid = special(b, "ctaid.x"), nctaid = special(b, "nctaid.x");
             LLVMValueRef first = LLVMBuildNUWAdd(b, LLVMBuildNUWMul(b, ctaid, ntid, ""), tid, "thread");
             LLVMValueRef stride = LLVMBuildNUWMul(b, nctaid, ntid, "threads");
-            emitter.emitGridLoopAndReturn(segment.prelude(), segment.loop(), first, stride);
+            emitter.emitGridNestAndReturn(segment.prelude(), segment.nest(), first, stride);
         } finally {
             LLVMDisposeBuilder(b);
         }
