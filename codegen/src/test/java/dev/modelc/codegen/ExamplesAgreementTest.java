@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every entry of the dense examples (the CNNs take the evaluator too long), fused and lowered as
  * the compiler does, on every backend: the lowerings' kernels together (reductions, softmax,
  * optimiser steps) agree with the evaluator as {@link Agreement} says, on random inputs with
- * every dimension variable 5. The simulated GPU gets the GPU's lowering.
+ * every dimension variable 5. The simulated GPU runs the GPU's lowering (tiled f32 matmuls), checked
+ * against the evaluator of the CPUs' within the golden cases' default tolerance.
  */
 class ExamplesAgreementTest {
     record Entry(String label, Graph graph) {
@@ -64,8 +65,11 @@ class ExamplesAgreementTest {
             });
         }
         var fused = Fusion.fuse(e.graph());
-        var program = backend == TestBackend.GPU_SIMULATED ? LoopLowering.lowerForGpu(fused) : LoopLowering.lower(fused);
-        Agreement.assertAgrees(backend, program, inputs, dims);
+        if (backend == TestBackend.GPU_SIMULATED) {
+            Agreement.assertClose(backend, LoopLowering.lower(fused), LoopLowering.lowerForGpu(fused), inputs, dims, 1e-4, 1e-5);
+        } else {
+            Agreement.assertAgrees(backend, LoopLowering.lower(fused), inputs, dims);
+        }
     }
 
     /** Gaussian values; positive ones for optimiser state that training keeps positive (second moments); a step count of 3. */

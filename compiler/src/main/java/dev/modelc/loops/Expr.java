@@ -68,6 +68,25 @@ public sealed interface Expr {
         public Call { args = List.copyOf(args); }
     }
 
+    /**
+     * GPU only (kernels with a {@link LoopProgram.BlockLaunch}): this thread's index in its block,
+     * or its block's index along an axis of the launch's blocks.
+     */
+    record GpuIndex(GpuAxis axis) implements Expr {
+        public LType type() { return LType.INDEX; }
+    }
+
+    enum GpuAxis { THREAD, BLOCK_X, BLOCK_Y, BLOCK_Z }
+
+    /**
+     * GPU only: {@code value} as the thread {@code delta} lanes further along this one's warp of
+     * 32 has it ({@code __shfl_down_sync} over the full warp), or this thread's own value where
+     * that lane is beyond the warp. Every thread of the warp must evaluate it together.
+     */
+    record ShuffleDown(Expr value, int delta) implements Expr {
+        public LType type() { return value.type(); }
+    }
+
     enum Intrinsic {
         /** {@code (key i64, stream idx, index idx) -> f32/f64}: runtime CounterRandom's uniform in [0, 1). */
         RANDOM_UNIFORM

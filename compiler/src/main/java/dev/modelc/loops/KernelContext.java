@@ -50,6 +50,23 @@ final class KernelContext {
     void startKernel() {
         fresh = 0;
         scratch.clear();
+        launch = null;
+    }
+
+    private LoopProgram.BlockLaunch launch;
+
+    /** Makes the current kernel a GPU kernel written for blocks of threads. */
+    void launch(LoopProgram.BlockLaunch launch) { this.launch = launch; }
+
+    /** The current kernel's block launch, or null. */
+    LoopProgram.BlockLaunch launch() { return launch; }
+
+    /** A buffer in the current GPU kernel's shared memory ({@link LoopProgram.Kind#SHARED}), of a constant size. */
+    int shared(DType dtype, long elements) {
+        int slot = buffers.stream().mapToInt(LoopProgram.Buffer::slot).max().orElse(-1) + 1;
+        int id = buffers.size();
+        buffers.add(new LoopProgram.Buffer(id, "shared" + id, dtype, List.of(DimExpr.constant(elements)), LoopProgram.Kind.SHARED, slot));
+        return id;
     }
 
     /**

@@ -33,6 +33,7 @@ final class KernelInterpreter {
 
     private void exec(Stmt s) {
         switch (s) {
+            case Stmt.Barrier x -> throw gpuOnly("barrier");
             case Stmt.Block b -> block(b);
             case Stmt.Loop l -> loop(l);
             case Stmt.Declare d -> locals.put(d.var(), eval(d.init()));
@@ -86,8 +87,14 @@ final class KernelInterpreter {
         return c[0];
     }
 
+    private static UnsupportedOperationException gpuOnly(String what) {
+        return new UnsupportedOperationException(what + " is GPU-only Loop IR: the evaluator runs CPU kernels");
+    }
+
     Object eval(Expr e) {
         return switch (e) {
+            case Expr.GpuIndex g -> throw gpuOnly(g.toString());
+            case Expr.ShuffleDown d -> throw gpuOnly("shfl_down");
             case Expr.Index i -> new long[] {i.value()};
             case Expr.Const c -> constant(c);
             case Expr.Var v -> {

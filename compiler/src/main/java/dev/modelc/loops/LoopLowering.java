@@ -65,6 +65,7 @@ public final class LoopLowering {
         var reductions = new ReductionKernels(cx, pointwise, vectorBits);
         var matmul = new MatMulKernels(cx, pointwise, vectorBits);
         var windows = new WindowKernels(cx, pointwise, vectorBits);
+        var gpuMatmul = new GpuMatMulKernels(cx, pointwise);
         var kernels = new ArrayList<LoopProgram.Kernel>();
         for (var k : fused.kernels()) {
             cx.startKernel();
@@ -75,7 +76,9 @@ public final class LoopLowering {
                 case REDUCE -> reductions.reduce(n, (Op.Reduce) n.op(), out);
                 case ARG_REDUCE -> reductions.argReduce(n, (Op.ArgReduce) n.op(), out);
                 case SOFTMAX -> reductions.softmax(n, axes(n.op()), out);
-                case MATMUL -> matmul.matmul(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
+                case MATMUL -> gpu && GpuMatMulKernels.applies(g.node(k.op()))
+                        ? gpuMatmul.matmul(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1)
+                        : matmul.matmul(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
                 case CONV -> windows.conv(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
                 case POOL -> windows.pool(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
             };
@@ -84,7 +87,7 @@ public final class LoopLowering {
             reads.addAll(cx.scratchBuffers());
             writes.addAll(cx.scratchBuffers());
             kernels.add(new LoopProgram.Kernel("k" + kernels.size() + "_" + k.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    body, reads, writes));
+                    body, reads, writes, cx.launch()));
         }
         var results = new LinkedHashMap<String, Integer>();
         for (var r : g.results()) results.put(r.name(), bufferOf.get(fused.storage(r.value())));

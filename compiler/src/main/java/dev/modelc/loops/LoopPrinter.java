@@ -29,11 +29,20 @@ public final class LoopPrinter {
         for (var b : program.buffers()) {
             sb.append("  buffer ").append(name(b.id())).append(" : ").append(b.dtype()).append('[')
                     .append(b.shape().stream().map(DimExpr::toString).collect(Collectors.joining(", "))).append(']');
-            sb.append(b.kind() == LoopProgram.Kind.INPUT ? " input" : " temp slot " + b.slot()).append('\n');
+            sb.append(switch (b.kind()) {
+                case INPUT -> " input";
+                case TEMP -> " temp slot " + b.slot();
+                case SHARED -> " shared";
+            }).append('\n');
         }
         for (var k : program.kernels()) {
             sb.append("  kernel ").append(k.name()).append(" reads(").append(names(k.reads())).append(") writes(")
-                    .append(names(k.writes())).append(") {\n");
+                    .append(names(k.writes())).append(")");
+            if (k.launch() != null) {
+                sb.append(" blocks(").append(k.launch().blocks().stream().map(this::expr).collect(Collectors.joining(", "))).append(") threads(")
+                        .append(k.launch().threads()).append(')');
+            }
+            sb.append(" {\n");
             stmt(k.body(), 2);
             sb.append("  }\n");
         }
@@ -74,6 +83,7 @@ public final class LoopPrinter {
             case Stmt.Assign a -> sb.append(pad).append(a.var()).append(" = ").append(expr(a.value())).append('\n');
             case Stmt.Store st -> sb.append(pad).append(access(st.buffer(), st.index(), st.value().type().lanes())).append(" = ")
                     .append(expr(st.value())).append('\n');
+            case Stmt.Barrier x -> sb.append(pad).append("barrier\n");
             case Stmt.If i -> {
                 sb.append(pad).append("if ").append(expr(i.cond())).append(" {\n");
                 stmt(i.then(), depth + 1);
@@ -106,6 +116,8 @@ public final class LoopPrinter {
             case Expr.ReduceLanes r -> "lanes_" + r.fn().mnemonic() + "(" + expr(r.vector()) + ")";
             case Expr.Call c -> c.fn().name().toLowerCase(java.util.Locale.ROOT) + "(" + c.args().stream().map(this::expr)
                     .collect(Collectors.joining(", ")) + ") : " + c.type();
+            case Expr.GpuIndex g -> "gpu." + g.axis().name().toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+            case Expr.ShuffleDown d -> "shfl_down(" + expr(d.value()) + ", " + d.delta() + ")";
         };
     }
 

@@ -25,7 +25,11 @@ public record LoopProgram(String entry, List<String> dims, List<Buffer> buffers,
         results = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(results));
     }
 
-    public enum Kind { INPUT, TEMP }
+    /**
+     * An input, a temporary, or (GPU only) a kernel's shared memory: one per block of the kernel
+     * whose {@link BlockLaunch} names it, of a constant size, not kept between launches.
+     */
+    public enum Kind { INPUT, TEMP, SHARED }
 
     /**
      * A buffer; {@code slot} groups temporaries that may share storage (inputs have slot -1).
@@ -41,11 +45,30 @@ public record LoopProgram(String entry, List<String> dims, List<Buffer> buffers,
         }
     }
 
-    /** A loop nest; {@code reads} and {@code writes} name its buffers, for scheduling and checking. */
-    public record Kernel(String name, Stmt body, List<Integer> reads, List<Integer> writes) {
+    /**
+     * A loop nest; {@code reads} and {@code writes} name its buffers, for scheduling and checking.
+     * {@code launch} is null except for a GPU kernel written for blocks of threads.
+     */
+    public record Kernel(String name, Stmt body, List<Integer> reads, List<Integer> writes, BlockLaunch launch) {
         public Kernel {
             reads = List.copyOf(reads);
             writes = List.copyOf(writes);
+        }
+
+        public Kernel(String name, Stmt body, List<Integer> reads, List<Integer> writes) { this(name, body, reads, writes, null); }
+    }
+
+    /**
+     * How a GPU kernel written for blocks of threads is launched: {@code blocks} (x, y, z: index
+     * expressions of the dimension variables) blocks of {@code threads} threads, every thread
+     * running the whole body with its own {@link Expr.GpuIndex} values, the {@code shared}
+     * buffers in the block's shared memory.
+     */
+    public record BlockLaunch(List<Expr> blocks, int threads, List<Integer> shared) {
+        public BlockLaunch {
+            blocks = List.copyOf(blocks);
+            shared = List.copyOf(shared);
+            if (blocks.size() != 3) throw new IllegalArgumentException("blocks are x, y and z");
         }
     }
 

@@ -79,6 +79,7 @@ public final class LoopUsage {
                 stmt(i.then(), new HashSet<>(bound));
                 stmt(i.otherwise(), new HashSet<>(bound));
             }
+            case Stmt.Barrier x -> {}
         }
     }
 
@@ -100,6 +101,8 @@ public final class LoopUsage {
             case Expr.Fma f -> { expr(f.a(), bound); expr(f.b(), bound); expr(f.c(), bound); }
             case Expr.ReduceLanes r -> expr(r.vector(), bound);
             case Expr.Call c -> c.args().forEach(a -> expr(a, bound));
+            case Expr.GpuIndex g -> {}
+            case Expr.ShuffleDown d -> expr(d.value(), bound);
         }
     }
 
@@ -116,6 +119,7 @@ public final class LoopUsage {
             case Stmt.Assign a -> nodes(a.value());
             case Stmt.Store st -> 1 + nodes(st.index()) + nodes(st.value());
             case Stmt.If i -> nodes(i.cond()) + Math.max(work(i.then()), work(i.otherwise()));
+            case Stmt.Barrier x -> 1;
         };
     }
 
@@ -146,6 +150,8 @@ public final class LoopUsage {
             case Expr.Fma f -> nodes(f.a()) + nodes(f.b()) + nodes(f.c());
             case Expr.ReduceLanes r -> nodes(r.vector());
             case Expr.Call c -> c.args().stream().mapToLong(LoopUsage::nodes).sum();
+            case Expr.GpuIndex g -> 1;
+            case Expr.ShuffleDown d -> 1 + nodes(d.value());
         };
     }
 

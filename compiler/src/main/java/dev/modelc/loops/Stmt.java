@@ -27,5 +27,11 @@ public sealed interface Stmt {
 
     record If(Expr cond, Stmt then, Stmt otherwise) implements Stmt {}
 
+    /**
+     * GPU only: waits until every thread of the block has reached it ({@code __syncthreads}), and
+     * makes their stores to shared buffers visible to each other. Every thread must reach it.
+     */
+    record Barrier() implements Stmt {}
+
     static Block block(List<Stmt> body) { return new Block(body); }
 }

@@ -46,10 +46,16 @@ final class ExprGen {
         this.vectors = new VectorGen(this);
     }
 
+    static UnsupportedOperationException gpuOnly(String what) {
+        return new UnsupportedOperationException(what + " is GPU-only Loop IR; the jvm backend runs CPU kernels");
+    }
+
     Val emit(Expr e) {
         if (e.type() instanceof LType.Vector) return vectors.emit(e);
         Kind k = Kind.of(e.type());
         switch (e) {
+            case Expr.GpuIndex g -> throw gpuOnly(g.toString());
+            case Expr.ShuffleDown d -> throw gpuOnly("shfl_down");
             case Expr.Index i -> ScalarOps.push(mv, JvmCompiler.intIndex(i.value()));
             case Expr.Const c -> ScalarOps.constant(mv, k, c.value());
             case Expr.Var v -> mv.visitVarInsn(k.load, locals.get(v.name()).slot());

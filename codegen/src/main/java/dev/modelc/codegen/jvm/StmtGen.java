@@ -28,6 +28,7 @@ final class StmtGen {
 
     void stmt(Stmt s) {
         switch (s) {
+            case Stmt.Barrier x -> throw ExprGen.gpuOnly("barrier");
             case Stmt.Block b -> {
                 var outer = locals.open();
                 b.body().forEach(this::stmt);

@@ -42,6 +42,24 @@ final class FunctionEmitter {
 
     private record Local(LLVMValueRef slot, LType type) {}
 
+    /**
+     * What GPU-only Loop IR becomes where a GPU kernel is written: the thread's index in its
+     * block and the block's flat index (decomposed here into the launch's x, y and z), a warp
+     * shuffle, the block barrier, and each shared buffer's address in the block's shared memory.
+     */
+    interface Gpu {
+        LLVMValueRef thread(LLVMBuilderRef b);
+
+        LLVMValueRef block(LLVMBuilderRef b);
+
+        /** {@code value}'s bits as lane {@code delta} further down has them; any register type. */
+        LLVMValueRef shuffleDown(LLVMBuilderRef b, LLVMValueRef value, LType type, int delta);
+
+        void barrier(LLVMBuilderRef b);
+
+        LLVMValueRef shared(LLVMBuilderRef b, int buffer);
+    }
+
     /** What a function is written into: the program its buffers belong to, and where outlined bodies go. */
     interface Host {
         dev.modelc.loops.LoopProgram program();
@@ -64,6 +82,14 @@ final class FunctionEmitter {
     private final ElementOps ops;
     private final Deque<Map<String, Local>> scopes = new ArrayDeque<>();
     private int outlined;
+    private Gpu gpu;
+    private dev.modelc.loops.LoopProgram.BlockLaunch launch;
+
+    /** Lets the function use GPU-only Loop IR, for a kernel launched as {@code launch} (null: a grid-stride or one-thread launch). */
+    void gpu(Gpu gpu, dev.modelc.loops.LoopProgram.BlockLaunch launch) {
+        this.gpu = gpu;
+        this.launch = launch;
+    }
 
     /**
      * @param parallelFor the function pointer that runs parallel loops, or null inside an
@@ -181,6 +207,7 @@ final class FunctionEmitter {
 
     private void stmt(Stmt s) {
         switch (s) {
+            case Stmt.Barrier x -> gpu("barrier").barrier(b);
             case Stmt.Block block -> {
                 scopes.push(new HashMap<>());
                 for (Stmt x : block.body()) stmt(x);
@@ -338,6 +365,8 @@ final class FunctionEmitter {
 
     private LLVMValueRef expr(Expr e) {
         return switch (e) {
+            case Expr.GpuIndex g -> gpuIndex(g.axis());
+            case Expr.ShuffleDown d -> gpu("shfl_down").shuffleDown(b, expr(d.value()), d.value().type(), d.delta());
             case Expr.Index i -> LLVMConstInt(ir.i64, i.value(), 1);
             case Expr.Const c -> ops.constant(c.type(), c.value());
             case Expr.Var v -> {
@@ -380,7 +409,29 @@ final class FunctionEmitter {
         return LLVMBuildICmp(b, LLVMIntNE, v, LLVMConstNull(ir.memory(l.type())), "");
     }
 
+    private Gpu gpu(String what) {
+        if (gpu == null) throw new UnsupportedOperationException(what + " is GPU-only Loop IR; the llvm backend runs CPU kernels");
+        return gpu;
+    }
+
+    /** The thread's index, or the block's along an axis: the flat block index split by the launch's x and y block counts. */
+    private LLVMValueRef gpuIndex(Expr.GpuAxis axis) {
+        if (axis == Expr.GpuAxis.THREAD) return gpu("gpu.thread").thread(b);
+        if (launch == null) throw new IllegalStateException("block indices need a block launch");
+        LLVMValueRef flat = gpu("gpu.block").block(b);
+        LLVMValueRef x = expr(launch.blocks().get(0)), y = expr(launch.blocks().get(1));
+        return switch (axis) {
+            case BLOCK_X -> LLVMBuildURem(b, flat, x, "block.x");
+            case BLOCK_Y -> LLVMBuildURem(b, LLVMBuildUDiv(b, flat, x, ""), y, "block.y");
+            case BLOCK_Z -> LLVMBuildUDiv(b, flat, LLVMBuildMul(b, x, y, ""), "block.z");
+            case THREAD -> throw new IllegalStateException();
+        };
+    }
+
     private LLVMValueRef address(int buffer, DType dtype, LLVMValueRef index) {
+        if (program().buffer(buffer).kind() == dev.modelc.loops.LoopProgram.Kind.SHARED) {
+            return LLVMBuildInBoundsGEP2(b, ir.memory(dtype), gpu("a shared buffer").shared(b, buffer), Ir.pointers(index), 1, "");
+        }
         LLVMValueRef base = storageValues.get(storages.of(buffer));
         return LLVMBuildInBoundsGEP2(b, ir.memory(dtype), base, Ir.pointers(index), 1, "");
     }

@@ -111,6 +111,7 @@ final class GridSegments {
             }
             case Stmt.Declare d -> {}
             case Stmt.Store st -> {}
+            case Stmt.Barrier x -> {}
         }
     }
 

@@ -84,14 +84,16 @@ public final class PtxCompiler {
     public static SimulatedGpu simulate(String model, List<LoopProgram> programs) {
         byte[] object;
         Map<String, GpuPlan> plans;
+        Map<String, List<Long>> shared;
         synchronized (LlvmCompiler.LOCK) {
             try (var c = new Compilation(model, programs, null, true)) {
                 c.optimize();
                 object = c.object();
                 plans = c.plans;
+                shared = c.sharedBytes;
             }
         }
-        return new SimulatedGpu(plans, LlvmJit.load(object, model + ".simulated.o"));
+        return new SimulatedGpu(plans, shared, LlvmJit.load(object, model + ".simulated.o"));
     }
 
     static void checkArch(String arch) {
@@ -106,6 +108,7 @@ public final class PtxCompiler {
         private final LLVMTargetMachineRef machine;
         private final String arch;
         final Map<String, GpuPlan> plans = new LinkedHashMap<>();
+        final Map<String, List<Long>> sharedBytes = new LinkedHashMap<>();
         /** The module as emitted, before libdevice is linked in. */
         final String emitted;
 
@@ -126,6 +129,7 @@ public final class PtxCompiler {
                 var emitter = new PtxModuleEmitter(ir, p, simulated);
                 emitter.emit();
                 plans.put(p.entry(), new GpuPlan(JvmCompiler.layout(p), emitter.launches()));
+                sharedBytes.putAll(emitter.sharedBytes());
             }
             verify(model);
             emitted = text();

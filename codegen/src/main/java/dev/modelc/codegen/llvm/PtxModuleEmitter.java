@@ -3,10 +3,14 @@ package dev.modelc.codegen.llvm;
 import static org.bytedeco.llvm.global.LLVM.*;
 
 import dev.modelc.check.DType;
+import dev.modelc.loops.Expr;
+import dev.modelc.loops.LType;
 import dev.modelc.loops.LoopProgram;
 import dev.modelc.loops.LoopUsage;
+import dev.modelc.loops.Stmt;
 import dev.modelc.runtime.cuda.GpuPlan;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,25 +19,34 @@ import org.bytedeco.llvm.LLVM.LLVMTypeRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
 
 /**
- * Writes a {@link LoopProgram} as GPU kernels in an NVPTX module: each kernel's launches
- * ({@link GridSegments}) become {@code ptx_kernel} functions {@code (status, storages..., dims...)}
- * as {@link GpuPlan} describes, and the launches, in order, the entry's plan. Grid launches run
- * iterations {@code t, t + T, …} of their parallel loop on global thread {@code t} of {@code T};
- * nested parallel loops run serially within a thread.
+ * Writes a {@link LoopProgram} as GPU kernels in an NVPTX module: each kernel's launches become
+ * {@code ptx_kernel} functions {@code (status, storages..., dims...)} as {@link GpuPlan}
+ * describes, and the launches, in order, the entry's plan. A kernel written for blocks of threads
+ * (with a {@link LoopProgram.BlockLaunch}) is one launch that every thread runs whole; any other
+ * is split into launches by {@link GridSegments}, whose grid launches run iterations
+ * {@code t, t + T, …} of their parallel loops on global thread {@code t} of {@code T}.
+ *
+ * <p>In simulated mode ({@link SimulatedGpu}) the same kernels are written for this CPU: ordinary
+ * functions taking {@code (…, thread, block, threads per block, blocks, barrier, shuffle, shared
+ * buffers...)} after the dimensions, where PTX reads special registers, calls {@code bar.sync}
+ * and {@code shfl.sync}, and addresses shared memory.
  */
 final class PtxModuleEmitter implements FunctionEmitter.Host {
     /** LLVM's calling convention number for PTX kernel entry points ({@code ptx_kernel}). */
     private static final int PTX_KERNEL = 71;
 
+    /** PTX's shared state space. */
+    private static final int SHARED_SPACE = 3;
+
     private final Ir ir;
     private final LoopProgram program;
     private final boolean simulated;
     private final List<GpuPlan.Launch> launches = new ArrayList<>();
+    private final Map<String, List<Long>> sharedBytes = new LinkedHashMap<>();
 
     /**
-     * @param simulated whether to write the kernels for a CPU ({@link SimulatedGpu}): ordinary
-     *     functions that take the thread's index and the thread count as two more {@code i64}
-     *     arguments, instead of reading them from PTX's special registers
+     * @param simulated whether to write the kernels for a CPU ({@link SimulatedGpu}) instead of
+     *     for PTX (see the class comment)
      */
     PtxModuleEmitter(Ir ir, LoopProgram program, boolean simulated) {
         this.ir = ir;
@@ -47,6 +60,9 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
     /** The launches written so far, in order. */
     List<GpuPlan.Launch> launches() { return List.copyOf(launches); }
 
+    /** The bytes of each shared buffer of each block launch's function, in its launch's order. */
+    Map<String, List<Long>> sharedBytes() { return Map.copyOf(sharedBytes); }
+
     void emit() {
         for (var b : program.buffers()) {
             if (b.dtype() == DType.F16 || b.dtype() == DType.BF16) {
@@ -54,34 +70,59 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
             }
         }
         for (var k : program.kernels()) {
+            String prefix = ModuleEmitter.symbol(program.entry()) + "_" + k.name();
+            if (k.launch() != null) {
+                var storages = storagesOf(k.body());
+                kernel(prefix, storages, k.launch(), (e, first, stride) -> e.emitAndReturn(k.body()));
+                var blocks = k.launch().blocks().stream().map(PtxModuleEmitter::formula).toList();
+                launches.add(new GpuPlan.Launch(prefix, GpuPlan.Mode.BLOCKS, storages.groups(), blocks, k.launch().threads()));
+                sharedBytes.put(prefix, k.launch().shared().stream().map(id -> {
+                    var buffer = program.buffer(id);
+                    return buffer.elements().constantValue().orElseThrow() * buffer.dtype().bytes;
+                }).toList());
+                continue;
+            }
             var segments = GridSegments.split(k.body());
             for (int s = 0; s < segments.size(); s++) {
                 var segment = segments.get(s);
-                String name = ModuleEmitter.symbol(program.entry()) + "_" + k.name() + "_" + s;
-                var storages = storagesOf(segment);
-                kernel(name, segment, storages);
+                String name = prefix + "_" + s;
+                var storages = storagesOf(segment.whole());
+                kernel(name, storages, null, (e, first, stride) -> {
+                    if (segment.grid()) e.emitGridNestAndReturn(segment.prelude(), segment.nest(), first, stride);
+                    else e.emitAndReturn(segment.whole());
+                });
                 launches.add(new GpuPlan.Launch(name, segment.grid() ? GpuPlan.Mode.GRID : GpuPlan.Mode.SINGLE, storages.groups()));
             }
         }
     }
 
-    /** The launch's buffers, grouped by the storage they live in: an input's own, or its slot's. */
-    private FunctionEmitter.Storages storagesOf(GridSegments.Segment segment) {
+    /** The storages a launch takes: its buffers grouped by where they live (an input's own, or its slot's); shared buffers are not among them. */
+    private FunctionEmitter.Storages storagesOf(Stmt body) {
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
-        for (int id : LoopUsage.of(segment.whole()).buffers) {
+        for (int id : LoopUsage.of(body).buffers) {
             var buffer = program.buffer(id);
+            if (buffer.kind() == LoopProgram.Kind.SHARED) continue;
             String key = buffer.kind() == LoopProgram.Kind.INPUT ? "input " + id : "slot " + buffer.slot();
             groups.computeIfAbsent(key, x -> new ArrayList<>()).add(id);
         }
         return new FunctionEmitter.Storages(List.copyOf(groups.values()));
     }
 
-    private void kernel(String name, GridSegments.Segment segment, FunctionEmitter.Storages storages) {
+    private interface Body {
+        /** Writes the function's body; {@code first} and {@code stride} number the grid's threads. */
+        void emit(FunctionEmitter e, LLVMValueRef first, LLVMValueRef stride);
+    }
+
+    private void kernel(String name, FunctionEmitter.Storages storages, LoopProgram.BlockLaunch launch, Body body) {
+        List<Integer> shared = launch == null ? List.of() : launch.shared();
         List<LLVMTypeRef> params = new ArrayList<>(List.of(ir.ptr));
-        int n = storages.groups().size();
+        int n = storages.groups().size(), d = program.dims().size();
         for (int i = 0; i < n; i++) params.add(ir.ptr);
-        for (int i = 0; i < program.dims().size(); i++) params.add(ir.i64);
-        if (simulated) params.addAll(List.of(ir.i64, ir.i64));
+        for (int i = 0; i < d; i++) params.add(ir.i64);
+        if (simulated) {
+            params.addAll(List.of(ir.i64, ir.i64, ir.i64, ir.i64, ir.ptr, ir.ptr));
+            for (int i = 0; i < shared.size(); i++) params.add(ir.ptr);
+        }
         LLVMValueRef f = LLVMAddFunction(ir.module, name, ir.functionType(ir.voidType, params.toArray(new LLVMTypeRef[0])));
         if (!simulated) LLVMSetFunctionCallConv(f, PTX_KERNEL);
         ir.attribute(f, -1, "nounwind");
@@ -91,36 +132,47 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
             storageValues.add(LLVMGetParam(f, 1 + i));
         }
         var dims = new LinkedHashMap<String, LLVMValueRef>();
-        for (int i = 0; i < program.dims().size(); i++) dims.put(program.dims().get(i), LLVMGetParam(f, 1 + n + i));
+        for (int i = 0; i < d; i++) dims.put(program.dims().get(i), LLVMGetParam(f, 1 + n + i));
         var emitter = new FunctionEmitter(ir, this, name, f, storages, storageValues, dims, LLVMGetParam(f, 0), null);
-        if (!segment.grid()) {
-            emitter.emitAndReturn(segment.whole());
-            return;
-        }
-        if (simulated) {
-            int at = 1 + n + program.dims().size();
-            emitter.emitGridNestAndReturn(segment.prelude(), segment.nest(), LLVMGetParam(f, at), LLVMGetParam(f, at + 1));
-            return;
-        }
-        // the thread's global index and the grid's thread count, read in the entry block
+        Grid gpu = simulated ? new Simulated(f, 1 + n + d, shared) : new Ptx(name, shared);
+        emitter.gpu(gpu, launch);
+        // the thread's number in the grid and the grid's thread count, computed in the entry block
         LLVMBuilderRef b = LLVMCreateBuilderInContext(ir.context);
         try {
             LLVMPositionBuilderAtEnd(b, LLVMGetEntryBasicBlock(f));
-            LLVMValueRef tid = special(b, "tid.x"), ntid = special(b, "ntid.x"), ctaid = special(b, "ctaid.x"), nctaid = special(b, "nctaid.x");
+            LLVMValueRef tid = gpu.thread(b), ctaid = gpu.block(b), ntid = gpu.threadsPerBlock(b), nctaid = gpu.blocks(b);
             LLVMValueRef first = LLVMBuildNUWAdd(b, LLVMBuildNUWMul(b, ctaid, ntid, ""), tid, "thread");
             LLVMValueRef stride = LLVMBuildNUWMul(b, nctaid, ntid, "threads");
-            emitter.emitGridNestAndReturn(segment.prelude(), segment.nest(), first, stride);
+            body.emit(emitter, first, stride);
         } finally {
             LLVMDisposeBuilder(b);
         }
     }
 
-    /** A PTX special register ({@code %tid.x}, …) as an i64. */
-    private LLVMValueRef special(LLVMBuilderRef b, String register) {
-        String intrinsic = "llvm.nvvm.read.ptx.sreg." + register;
-        LLVMValueRef f = ir.declare(intrinsic, ir.i32);
-        LLVMValueRef v = LLVMBuildCall2(b, ir.declaredType(intrinsic), f, Ir.pointers(), 0, "");
-        return LLVMBuildZExt(b, v, ir.i64, register);
+    /** GPU-only Loop IR, and the launch's shape: threads per block and blocks. */
+    private interface Grid extends FunctionEmitter.Gpu {
+        LLVMValueRef threadsPerBlock(LLVMBuilderRef b);
+
+        LLVMValueRef blocks(LLVMBuilderRef b);
+    }
+
+    /** An index expression of the dimensions as the runtime's {@code DimFormula} text. */
+    static String formula(Expr e) {
+        return switch (e) {
+            case Expr.Index i -> i.value() < 0 ? "(" + i.value() + ")" : Long.toString(i.value());
+            case Expr.Dim dim -> dim.name();
+            case Expr.Binary x when x.type() instanceof LType.Index -> {
+                String op = switch (x.fn()) {
+                    case ADD -> "+";
+                    case SUB -> "-";
+                    case MUL -> "*";
+                    case DIV -> "/";
+                    default -> throw new IllegalArgumentException("a launch's block count cannot use " + x.fn());
+                };
+                yield "(" + formula(x.a()) + " " + op + " " + formula(x.b()) + ")";
+            }
+            default -> throw new IllegalArgumentException("a launch's block count must be an expression of the dimensions, not " + e);
+        };
     }
 
     @Override
@@ -129,5 +181,133 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
         LLVMSetLinkage(f, LLVMInternalLinkage);
         ir.attribute(f, -1, "nounwind");
         return f;
+    }
+
+    /** GPU-only Loop IR as PTX: special registers, {@code bar.sync 0}, {@code shfl.sync.down}, {@code .shared} arrays. */
+    private final class Ptx implements Grid {
+        private final String kernel;
+        private final Map<Integer, LLVMValueRef> sharedArrays = new HashMap<>();
+
+        Ptx(String kernel, List<Integer> shared) {
+            this.kernel = kernel;
+            for (int id : shared) {
+                var buffer = program.buffer(id);
+                long elements = buffer.elements().constantValue().orElseThrow(
+                        () -> new IllegalArgumentException("shared buffer " + buffer.name() + " needs a constant size"));
+                LLVMTypeRef type = LLVMArrayType2(ir.memory(buffer.dtype()), elements);
+                LLVMValueRef g = LLVMAddGlobalInAddressSpace(ir.module, type, kernel + "." + buffer.name(), SHARED_SPACE);
+                LLVMSetLinkage(g, LLVMInternalLinkage);
+                LLVMSetInitializer(g, LLVMGetUndef(type));
+                LLVMSetAlignment(g, 16);
+                sharedArrays.put(id, g);
+            }
+        }
+
+        @Override
+        public LLVMValueRef thread(LLVMBuilderRef b) { return register(b, "tid.x"); }
+
+        @Override
+        public LLVMValueRef block(LLVMBuilderRef b) { return register(b, "ctaid.x"); }
+
+        @Override
+        public LLVMValueRef threadsPerBlock(LLVMBuilderRef b) { return register(b, "ntid.x"); }
+
+        @Override
+        public LLVMValueRef blocks(LLVMBuilderRef b) { return register(b, "nctaid.x"); }
+
+        @Override
+        public void barrier(LLVMBuilderRef b) {
+            LLVMValueRef f = ir.declare("llvm.nvvm.barrier0", ir.voidType);
+            LLVMBuildCall2(b, ir.declaredType("llvm.nvvm.barrier0"), f, Ir.pointers(), 0, "");
+        }
+
+        @Override
+        public LLVMValueRef shuffleDown(LLVMBuilderRef b, LLVMValueRef value, LType type, int delta) {
+            LLVMTypeRef t = LLVMTypeOf(value);
+            if (LLVMGetTypeKind(t) == LLVMFloatTypeKind) return shuffle32(b, value, "f32", delta);
+            if (t.equals(ir.i32)) return shuffle32(b, value, "i32", delta);
+            if (t.equals(ir.i1)) return LLVMBuildTrunc(b, shuffle32(b, LLVMBuildZExt(b, value, ir.i32, ""), "i32", delta), ir.i1, "");
+            // 64 bits: two 32-bit halves
+            LLVMValueRef bits = t.equals(ir.i64) ? value : LLVMBuildBitCast(b, value, ir.i64, "");
+            LLVMValueRef lo = shuffle32(b, LLVMBuildTrunc(b, bits, ir.i32, ""), "i32", delta);
+            LLVMValueRef hi = shuffle32(b, LLVMBuildTrunc(b, LLVMBuildLShr(b, bits, LLVMConstInt(ir.i64, 32, 0), ""), ir.i32, ""), "i32", delta);
+            LLVMValueRef joined = LLVMBuildOr(b, LLVMBuildZExt(b, lo, ir.i64, ""),
+                    LLVMBuildShl(b, LLVMBuildZExt(b, hi, ir.i64, ""), LLVMConstInt(ir.i64, 32, 0), ""), "");
+            return t.equals(ir.i64) ? joined : LLVMBuildBitCast(b, joined, t, "");
+        }
+
+        private LLVMValueRef shuffle32(LLVMBuilderRef b, LLVMValueRef value, String suffix, int delta) {
+            String name = "llvm.nvvm.shfl.sync.down." + suffix;
+            LLVMTypeRef t = LLVMTypeOf(value);
+            LLVMValueRef f = ir.declare(name, t, ir.i32, t, ir.i32, ir.i32);
+            // full warp mask; c = 0x1f: the whole warp is one segment
+            return LLVMBuildCall2(b, ir.declaredType(name), f, Ir.pointers(LLVMConstInt(ir.i32, 0xffffffffL, 0), value,
+                    LLVMConstInt(ir.i32, delta, 0), LLVMConstInt(ir.i32, 0x1f, 0)), 4, "");
+        }
+
+        @Override
+        public LLVMValueRef shared(LLVMBuilderRef b, int buffer) {
+            LLVMValueRef g = sharedArrays.get(buffer);
+            if (g == null) throw new IllegalStateException(kernel + " uses buffer " + buffer + " as shared but its launch does not name it");
+            return LLVMBuildAddrSpaceCast(b, g, ir.ptr, "");
+        }
+
+        private LLVMValueRef register(LLVMBuilderRef b, String register) {
+            String intrinsic = "llvm.nvvm.read.ptx.sreg." + register;
+            LLVMValueRef f = ir.declare(intrinsic, ir.i32);
+            LLVMValueRef v = LLVMBuildCall2(b, ir.declaredType(intrinsic), f, Ir.pointers(), 0, "");
+            return LLVMBuildZExt(b, v, ir.i64, register);
+        }
+    }
+
+    /** GPU-only Loop IR for {@link SimulatedGpu}: the function's own parameters, and calls back into the simulator. */
+    private final class Simulated implements Grid {
+        private final LLVMValueRef function;
+        private final int first;
+        private final List<Integer> shared;
+
+        /** @param first the index of the thread parameter (then block, threads per block, blocks, barrier, shuffle, shared...) */
+        Simulated(LLVMValueRef function, int first, List<Integer> shared) {
+            this.function = function;
+            this.first = first;
+            this.shared = shared;
+        }
+
+        @Override
+        public LLVMValueRef thread(LLVMBuilderRef b) { return LLVMGetParam(function, first); }
+
+        @Override
+        public LLVMValueRef block(LLVMBuilderRef b) { return LLVMGetParam(function, first + 1); }
+
+        @Override
+        public LLVMValueRef threadsPerBlock(LLVMBuilderRef b) { return LLVMGetParam(function, first + 2); }
+
+        @Override
+        public LLVMValueRef blocks(LLVMBuilderRef b) { return LLVMGetParam(function, first + 3); }
+
+        @Override
+        public void barrier(LLVMBuilderRef b) {
+            LLVMBuildCall2(b, ir.functionType(ir.voidType), LLVMGetParam(function, first + 4), Ir.pointers(), 0, "");
+        }
+
+        @Override
+        public LLVMValueRef shuffleDown(LLVMBuilderRef b, LLVMValueRef value, LType type, int delta) {
+            LLVMTypeRef t = LLVMTypeOf(value);
+            int width = LLVMGetTypeKind(t) == LLVMFloatTypeKind ? 32 : LLVMGetTypeKind(t) == LLVMDoubleTypeKind ? 64 : LLVMGetIntTypeWidth(t);
+            LLVMTypeRef bitsType = LLVMIntTypeInContext(ir.context, width);
+            LLVMValueRef bits = LLVMGetTypeKind(t) == LLVMIntegerTypeKind ? value : LLVMBuildBitCast(b, value, bitsType, "");
+            LLVMValueRef wide = width == 64 ? bits : LLVMBuildZExt(b, bits, ir.i64, "");
+            LLVMValueRef out = LLVMBuildCall2(b, ir.functionType(ir.i64, ir.i64, ir.i64), LLVMGetParam(function, first + 5),
+                    Ir.pointers(wide, LLVMConstInt(ir.i64, delta, 0)), 2, "");
+            LLVMValueRef narrow = width == 64 ? out : LLVMBuildTrunc(b, out, bitsType, "");
+            return LLVMGetTypeKind(t) == LLVMIntegerTypeKind ? narrow : LLVMBuildBitCast(b, narrow, t, "");
+        }
+
+        @Override
+        public LLVMValueRef shared(LLVMBuilderRef b, int buffer) {
+            int at = shared.indexOf(buffer);
+            if (at < 0) throw new IllegalStateException("buffer " + buffer + " is used as shared but its launch does not name it");
+            return LLVMGetParam(function, first + 6 + at);
+        }
     }
 }

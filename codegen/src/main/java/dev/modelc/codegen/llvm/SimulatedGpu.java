@@ -10,30 +10,68 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link CudaDriver} without a GPU, for tests: "device memory" is host memory, and a module's
- * kernels are the GPU backend's own kernels and launch plans ({@link PtxCompiler#simulate}) compiled
- * for this CPU, a launch calling its function once per thread of the grid, one thread after
- * another. Everything of the GPU path but the NVPTX code generator and the driver itself (the
- * plans, the grid-stride loops, the runtime's buffers and copies) is then checked against the
+ * kernels are the GPU backend's own kernels and launch plans ({@link PtxCompiler#simulate})
+ * compiled for this CPU. A grid or one-thread launch calls its function once per thread, one
+ * thread after another; a launch of blocks written with barriers and warp shuffles runs each
+ * block's threads as real threads that meet at the barriers, with the block's shared memory.
+ * Everything of the GPU path but the NVPTX code generator and the driver itself (the kernels'
+ * Loop IR, the launch plans, the runtime's buffers and copies) is then checked against the
  * interpreter on any machine. The PTX text given to {@link #loadModule} is ignored.
  */
 public final class SimulatedGpu implements CudaDriver {
     private static final CudaDevice DEVICE = new CudaDevice(0, "simulated GPU (this CPU)", 8, 0, 1, GpuPlan.THREADS_PER_BLOCK, 1L << 34);
+    private static final long WARP = 32;
+    private static final ThreadLocal<BlockThread> CURRENT = new ThreadLocal<>();
+    private static final MemorySegment BARRIER, SHUFFLE;
+    private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
+        var t = new Thread(r, "simulated-gpu-thread");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        try {
+            var lookup = MethodHandles.lookup();
+            BARRIER = Linker.nativeLinker().upcallStub(lookup.findStatic(SimulatedGpu.class, "barrier", MethodType.methodType(void.class)),
+                    FunctionDescriptor.ofVoid(), Arena.global());
+            SHUFFLE = Linker.nativeLinker().upcallStub(
+                    lookup.findStatic(SimulatedGpu.class, "shuffle", MethodType.methodType(long.class, long.class, long.class)),
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Arena.global());
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Map<String, GpuPlan> plans;
+    private final Map<String, List<Long>> sharedBytes;
     private final LlvmJit jit;
     /** Live allocations, kept reachable until freed (automatic arenas: an unclosed runner leaks nothing). */
     private final Map<Long, MemorySegment> allocations = new HashMap<>();
-    private final Map<Long, MethodHandle> functions = new HashMap<>();
+    private final Map<Long, Function> functions = new HashMap<>();
     private long launches;
 
-    SimulatedGpu(Map<String, GpuPlan> plans, LlvmJit jit) {
+    private record Function(MethodHandle handle, GpuPlan.Mode mode, List<Long> shared) {}
+
+    SimulatedGpu(Map<String, GpuPlan> plans, Map<String, List<Long>> sharedBytes, LlvmJit jit) {
         this.plans = Map.copyOf(plans);
+        this.sharedBytes = Map.copyOf(sharedBytes);
         this.jit = jit;
     }
 
@@ -41,7 +79,7 @@ public final class SimulatedGpu implements CudaDriver {
     public Map<String, GpuPlan> plans() { return plans; }
 
     /** How many launches ran. */
-    public long launches() { return launches; }
+    public synchronized long launches() { return launches; }
 
     @Override
     public CudaDevice device() { return DEVICE; }
@@ -76,14 +114,24 @@ public final class SimulatedGpu implements CudaDriver {
     @Override
     public synchronized FunctionHandle function(ModuleHandle module, String name) {
         long address = jit.lookup(name);
-        int params = 0;
+        GpuPlan.Launch launch = null;
+        int dims = 0;
         for (var plan : plans.values()) {
-            for (var l : plan.launches()) if (l.function().equals(name)) params = 1 + l.storages().size() + plan.layout().dims().size();
+            for (var l : plan.launches()) {
+                if (l.function().equals(name)) {
+                    launch = l;
+                    dims = plan.layout().dims().size();
+                }
+            }
         }
-        var layouts = new ValueLayout[params + 2];
+        if (launch == null) throw new IllegalArgumentException("no launch runs " + name);
+        List<Long> shared = sharedBytes.getOrDefault(name, List.of());
+        // (status, storages..., dims..., thread, block, threads per block, blocks, barrier, shuffle, shared...): all 64-bit
+        var layouts = new ValueLayout[1 + launch.storages().size() + dims + 6 + shared.size()];
         Arrays.fill(layouts, ValueLayout.JAVA_LONG);
-        functions.put(address, Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address), FunctionDescriptor.ofVoid(layouts))
-                .asSpreader(long[].class, layouts.length));
+        MethodHandle handle = Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address), FunctionDescriptor.ofVoid(layouts))
+                .asSpreader(long[].class, layouts.length);
+        functions.put(address, new Function(handle, launch.mode(), shared));
         return new FunctionHandle(name, address);
     }
 
@@ -92,20 +140,32 @@ public final class SimulatedGpu implements CudaDriver {
 
     @Override
     public void launch(FunctionHandle function, int blocks, int threadsPerBlock, KernelParams params) {
-        MethodHandle f;
+        Function f;
         synchronized (this) {
             f = functions.get(function.handle());
             launches++;
         }
         long[] values = params.values();
-        long[] args = Arrays.copyOf(values, values.length + 2);
-        long threads = (long) blocks * threadsPerBlock;
-        args[values.length + 1] = threads;
+        int at = values.length;
+        long[] args = Arrays.copyOf(values, at + 6 + f.shared().size());
+        args[at + 2] = threadsPerBlock;
+        args[at + 3] = blocks;
+        args[at + 4] = BARRIER.address();
+        args[at + 5] = SHUFFLE.address();
         try {
-            for (long t = 0; t < threads; t++) {
-                args[values.length] = t;
-                f.invokeExact(args);
+            for (long block = 0; block < blocks; block++) {
+                args[at + 1] = block;
+                if (f.mode() == GpuPlan.Mode.BLOCKS) {
+                    runBlock(function.name(), f, args, at, threadsPerBlock);
+                    continue;
+                }
+                for (long t = 0; t < threadsPerBlock; t++) {
+                    args[at] = t;
+                    f.handle().invokeExact(args);
+                }
             }
+        } catch (RuntimeException e) {
+            throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("simulated launch of " + function.name() + " failed", e);
         }
@@ -113,6 +173,91 @@ public final class SimulatedGpu implements CudaDriver {
 
     @Override
     public void synchronize() {}
+
+    /** One block: its threads at once, sharing its shared memory, its barrier and its warps' shuffles. */
+    private static void runBlock(String name, Function f, long[] args, int at, int threads) throws Exception {
+        var shared = new ArrayList<MemorySegment>();
+        try (Arena arena = Arena.ofConfined()) {
+            for (long bytes : f.shared()) shared.add(arena.allocate(Math.max(bytes, 1), 64));
+            var block = new Block(threads);
+            var futures = new ArrayList<Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                long[] own = args.clone();
+                own[at] = t;
+                for (int i = 0; i < shared.size(); i++) own[at + 6 + i] = shared.get(i).address();
+                int thread = t;
+                futures.add(THREADS.submit(() -> {
+                    CURRENT.set(new BlockThread(block, thread));
+                    try {
+                        f.handle().invokeExact(own);
+                    } catch (Throwable e) {
+                        block.fail(e);
+                    } finally {
+                        CURRENT.remove();
+                    }
+                    return null;
+                }));
+            }
+            for (var future : futures) future.get();
+            if (block.failure != null) throw new IllegalStateException("simulated block of " + name + " failed: " + block.failure, block.failure);
+        }
+    }
+
+    /** A block's meeting points: its barrier, and per warp an exchange for shuffles. */
+    private static final class Block {
+        final int threads;
+        final CyclicBarrier barrier;
+        final CyclicBarrier[] warps;
+        final long[] exchange;
+        volatile Throwable failure;
+
+        Block(int threads) {
+            this.threads = threads;
+            this.barrier = new CyclicBarrier(threads);
+            this.warps = new CyclicBarrier[(int) ((threads + WARP - 1) / WARP)];
+            for (int w = 0; w < warps.length; w++) warps[w] = new CyclicBarrier((int) Math.min(WARP, threads - w * WARP));
+            this.exchange = new long[threads];
+        }
+
+        void fail(Throwable e) {
+            if (failure == null) failure = e;
+            barrier.reset();
+            for (var w : warps) w.reset();
+        }
+
+        /** Waits at {@code meeting}; a thread that never comes (a kernel bug) fails the block instead of hanging it. */
+        void await(CyclicBarrier meeting) {
+            try {
+                meeting.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                // an exception must not leave an upcall: it would end the process
+                fail(e);
+            }
+        }
+    }
+
+    private record BlockThread(Block block, int thread) {}
+
+    /** The kernels' {@code bar.sync}. */
+    private static void barrier() {
+        var me = CURRENT.get();
+        me.block().await(me.block().barrier);
+    }
+
+    /** The kernels' {@code shfl.sync.down} over the full warp, on a value's bits. */
+    private static long shuffle(long bits, long delta) {
+        var me = CURRENT.get();
+        var block = me.block();
+        int t = me.thread();
+        var warp = block.warps[(int) (t / WARP)];
+        block.exchange[t] = bits;
+        block.await(warp);
+        long lane = t % WARP;
+        long from = t + delta;
+        long out = lane + delta < WARP && from < block.threads ? block.exchange[(int) from] : bits;
+        block.await(warp);
+        return out;
+    }
 
     private static MemorySegment at(long address, long bytes) { return MemorySegment.ofAddress(address).reinterpret(bytes); }
 }

@@ -29,6 +29,36 @@ public final class Agreement {
         return actual;
     }
 
+    /**
+     * Runs {@code reference} on the evaluator and {@code p}, another lowering of the same graph
+     * (the GPU's, whose sums run in another order and partly in f32), on {@code backend}, and
+     * asserts every float within {@code atol + rtol * |expected|} (the golden cases' tolerance
+     * rule), everything else equal.
+     */
+    public static Map<String, Tensor> assertClose(TestBackend backend, LoopProgram reference, LoopProgram p, Map<String, Tensor> inputs,
+                                                  Map<String, Long> dims, double rtol, double atol) {
+        var expected = LoopEvaluator.run(reference, inputs, dims);
+        var actual = backend.compile(p).run(inputs, dims);
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, e) -> {
+            var a = actual.get(name);
+            assertEquals(e.dtype(), a.dtype(), name);
+            assertArrayEquals(e.shape(), a.shape(), name);
+            for (int i = 0; i < (int) e.elementCount(); i++) {
+                long[] at = index(e.shape(), i);
+                boolean ok = switch (e.dtype()) {
+                    case F32, F64 -> {
+                        double x = e.getDouble(at), y = a.getDouble(at);
+                        yield Double.compare(x, y) == 0 || Math.abs(x - y) <= atol + rtol * Math.abs(x);
+                    }
+                    default -> element(e, i).equals(element(a, i));
+                };
+                if (!ok) fail(name + "[" + i + "]: expected " + element(e, i) + " but was " + element(a, i) + " (rtol " + rtol + ", atol " + atol + ")");
+            }
+        });
+        return actual;
+    }
+
     /** Bit for bit. */
     public static void assertSame(Map<String, Tensor> expected, Map<String, Tensor> actual) { assertSame(expected, actual, 0); }
 

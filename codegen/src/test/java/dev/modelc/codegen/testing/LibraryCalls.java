@@ -40,6 +40,7 @@ public final class LibraryCalls {
             case Stmt.Assign a -> in(a.value());
             case Stmt.Store st -> in(st.index()) || in(st.value());
             case Stmt.If i -> in(i.cond()) || in(i.then()) || in(i.otherwise());
+            case Stmt.Barrier x -> false;
         };
     }
 
@@ -59,6 +60,8 @@ public final class LibraryCalls {
             case Expr.Fma f -> in(f.a()) || in(f.b()) || in(f.c());
             case Expr.ReduceLanes r -> in(r.vector());
             case Expr.Call c -> c.args().stream().anyMatch(LibraryCalls::in);
+            case Expr.GpuIndex g -> false;
+            case Expr.ShuffleDown d -> in(d.value());
         };
     }
 }

@@ -224,8 +224,16 @@ public final class CudaRunner implements dev.modelc.runtime.ResidentProgram, Aut
         String entry = layout.entry();
         try {
             for (int i = 0; i < functions.length; i++) {
-                boolean grid = plan.launches().get(i).mode() == GpuPlan.Mode.GRID;
-                driver.launch(functions[i], grid ? gridBlocks : 1, grid ? GpuPlan.THREADS_PER_BLOCK : 1, storage.params(i));
+                var launch = plan.launches().get(i);
+                switch (launch.mode()) {
+                    case GRID -> driver.launch(functions[i], gridBlocks, GpuPlan.THREADS_PER_BLOCK, storage.params(i));
+                    case SINGLE -> driver.launch(functions[i], 1, 1, storage.params(i));
+                    case BLOCKS -> {
+                        long blocks = launch.blockCount(dims);
+                        if (blocks > Integer.MAX_VALUE) throw new IllegalArgumentException(launch.function() + " needs " + blocks + " blocks, more than a launch takes");
+                        if (blocks > 0) driver.launch(functions[i], (int) blocks, launch.threads(), storage.params(i));
+                    }
+                }
             }
             driver.synchronize();
         } catch (CudaException e) {

@@ -16,8 +16,11 @@ import java.util.List;
  * temporaries' slot's); then every dimension value in the layout's order. A {@link Mode#GRID}
  * launch spreads its iterations over every thread of the grid (any grid size is correct; the
  * runtime picks {@link #THREADS_PER_BLOCK} threads per block and enough blocks to fill the device),
- * a {@link Mode#SINGLE} launch is one block of one thread. Launches on one stream run in order, so
- * each sees the previous one's writes.
+ * a {@link Mode#SINGLE} launch is one block of one thread, and a {@link Mode#BLOCKS} launch is
+ * exactly {@link Launch#blocks} (x, y and z counts, {@code DimFormula}s of the dimensions, launched
+ * as their product along x) blocks of {@link Launch#threads} threads: a kernel written for blocks,
+ * with shared memory and barriers. Launches on one stream run in order, so each sees the previous
+ * one's writes.
  */
 public record GpuPlan(ProgramLayout layout, List<Launch> launches) {
     public static final int THREADS_PER_BLOCK = 256;
@@ -26,17 +29,30 @@ public record GpuPlan(ProgramLayout layout, List<Launch> launches) {
         launches = List.copyOf(launches);
     }
 
-    public enum Mode { GRID, SINGLE }
+    public enum Mode { GRID, SINGLE, BLOCKS }
 
     /**
      * One launch.
      *
      * @param storages per kernel parameter after the status, the ids of the buffers that share
      *     that allocation (any one of them names it)
+     * @param blocks for {@link Mode#BLOCKS}: the x, y and z block counts; else empty
+     * @param threads for {@link Mode#BLOCKS}: threads per block; else 0
      */
-    public record Launch(String function, Mode mode, List<List<Integer>> storages) {
+    public record Launch(String function, Mode mode, List<List<Integer>> storages, List<String> blocks, int threads) {
         public Launch {
             storages = storages.stream().map(List::copyOf).toList();
+            blocks = List.copyOf(blocks);
+            if ((mode == Mode.BLOCKS) != (blocks.size() == 3)) throw new IllegalArgumentException("a blocks launch has x, y and z block counts, others none");
+        }
+
+        public Launch(String function, Mode mode, List<List<Integer>> storages) { this(function, mode, storages, List.of(), 0); }
+
+        /** For {@link Mode#BLOCKS}: how many blocks, all axes together, for these dimension values. */
+        public long blockCount(java.util.Map<String, Long> dims) {
+            long n = 1;
+            for (String f : blocks) n = Math.multiplyExact(n, Math.max(0, dev.modelc.runtime.jvm.DimFormula.evaluate(f, dims)));
+            return n;
         }
     }
 
@@ -45,6 +61,7 @@ public record GpuPlan(ProgramLayout layout, List<Launch> launches) {
         var sb = new StringBuilder(layout.toText());
         for (var l : launches) {
             sb.append("launch\t").append(l.function()).append('\t').append(l.mode().name().toLowerCase(java.util.Locale.ROOT));
+            if (l.mode() == Mode.BLOCKS) sb.append('=').append(String.join("|", l.blocks())).append('|').append(l.threads());
             for (var group : l.storages()) {
                 sb.append('\t');
                 for (int i = 0; i < group.size(); i++) sb.append(i == 0 ? "" : ",").append(group.get(i));
@@ -72,6 +89,12 @@ public record GpuPlan(ProgramLayout layout, List<Launch> launches) {
                     var group = new ArrayList<Integer>();
                     for (String id : f[i].split(",")) group.add(Integer.parseInt(id));
                     storages.add(group);
+                }
+                if (f[2].startsWith("blocks=")) {
+                    String[] shape = f[2].substring("blocks=".length()).split("\\|", -1);
+                    if (shape.length != 4) throw new IllegalArgumentException("a blocks launch gives x|y|z|threads, not " + f[2]);
+                    launches.add(new Launch(f[1], Mode.BLOCKS, storages, List.of(shape[0], shape[1], shape[2]), Integer.parseInt(shape[3])));
+                    continue;
                 }
                 Mode mode = switch (f[2]) {
                     case "grid" -> Mode.GRID;
