@@ -40,7 +40,9 @@ final class ReductionKernels {
         var xShape = cx.node(x).type().shape();
         DType t = n.type().dtype();
         DType acc = KernelContext.accumulator(t);
-        if (acc == DType.F64 && keepsOnlyTheLastAxis(r.axes(), xShape.size())) return columnSums(n, r, out);
+        if (cx.gpu && blockReduces(n, r, xShape)) return blockReduce(n, r, out);
+        // on a GPU a thread per column walks down the rows, consecutive threads reading consecutive columns
+        if (!cx.gpu && acc == DType.F64 && keepsOnlyTheLastAxis(r.axes(), xShape.size())) return columnSums(n, r, out);
         return cx.nest(n.type().shape(), "o", Stmt.Schedule.PARALLEL, kept -> {
             String a = cx.fresh("acc");
             var av = new Expr.Var(a, LType.scalar(acc));
@@ -48,6 +50,98 @@ final class ReductionKernels {
             return block(new Stmt.Declare(a, LType.scalar(acc), constant(acc, identity(r.fn(), t))), loop,
                     new Stmt.Store(out, Ix.linear(kept, n.type().shape()), cast(av, t)));
         });
+    }
+
+    /** Threads per block of {@link #blockReduce}: 8 warps. */
+    static final int BLOCK_THREADS = 256;
+
+    private static final int WARP = 32;
+
+    /** Output counts up to this get a block each when the reduction is long ({@link #blockReduces}). */
+    private static final long FEW_OUTPUTS = 32;
+
+    /**
+     * Whether a GPU reduction gets a block of threads per output: few outputs (a loss, a metric;
+     * a constant count of at most {@value #FEW_OUTPUTS}) each over many elements (at least
+     * {@value #BLOCK_THREADS}, or a count known only at run time).
+     */
+    private static boolean blockReduces(Node n, Op.Reduce r, List<DimExpr> xShape) {
+        var outputs = n.type().size().constantValue();
+        if (outputs.isEmpty() || outputs.getAsLong() > FEW_OUTPUTS || n.type().dtype() == DType.BOOL) return false;
+        DimExpr reduced = DimExpr.constant(1);
+        for (int axis : r.axes()) reduced = reduced.times(xShape.get(axis));
+        var length = reduced.constantValue();
+        return length.isEmpty() || length.getAsLong() >= BLOCK_THREADS;
+    }
+
+    /**
+     * A GPU reduction with a block of {@value #BLOCK_THREADS} threads per output: each thread
+     * accumulates the elements {@code t, t + 256, …} of the reduced axes (in C order; consecutive
+     * threads read consecutive elements), then each warp folds its 32 values with shuffles, the
+     * warps' results meet in shared memory, and the first warp folds those. Double accumulators
+     * for floats, as elsewhere; the order of the sum is not C order, so results may differ from
+     * the CPUs' in the last bits.
+     */
+    private Stmt blockReduce(Node n, Op.Reduce r, int out) {
+        int x = n.inputs().get(0);
+        var xShape = cx.node(x).type().shape();
+        var outShape = n.type().shape();
+        DType t = n.type().dtype(), acc = KernelContext.accumulator(t);
+        LType accType = LType.scalar(acc);
+        var reducedShape = new ArrayList<DimExpr>();
+        for (int axis : r.axes().stream().sorted().toList()) reducedShape.add(xShape.get(axis));
+        Expr length = Ix.idx(1);
+        for (var d : reducedShape) length = Ix.mul(length, Ix.dim(d));
+        int warps = BLOCK_THREADS / WARP;
+        int partials = cx.shared(acc, warps);
+        long outputs = n.type().size().constantValue().getAsLong();
+        cx.launch(new LoopProgram.BlockLaunch(List.of(Ix.idx(outputs), Ix.idx(1), Ix.idx(1)), BLOCK_THREADS, List.of(partials)));
+
+        var body = new ArrayList<Stmt>();
+        String tn = cx.fresh("t"), on = cx.fresh("o"), an = cx.fresh("acc"), rn = cx.fresh("r");
+        var tv = new Expr.Var(tn, LType.INDEX);
+        var ov = new Expr.Var(on, LType.INDEX);
+        var av = new Expr.Var(an, accType);
+        body.add(new Stmt.Declare(tn, LType.INDEX, new Expr.GpuIndex(Expr.GpuAxis.THREAD)));
+        body.add(new Stmt.Declare(on, LType.INDEX, new Expr.GpuIndex(Expr.GpuAxis.BLOCK_X)));
+        body.add(new Stmt.Declare(an, accType, constant(acc, identity(r.fn(), t))));
+        var kept = unflatten(ov, outShape);
+        var reduced = unflatten(new Expr.Var(rn, LType.INDEX), reducedShape);
+        var full = new ArrayList<Expr>();
+        int k = 0, q = 0;
+        for (int i = 0; i < xShape.size(); i++) full.add(r.axes().contains(i) ? reduced.get(q++) : kept.get(k++));
+        // element r = j * 256 + t of the reduced axes, for j while r < length
+        String jn = cx.fresh("j");
+        var jv = new Expr.Var(jn, LType.INDEX);
+        var strided = new Stmt.Block(List.of(new Stmt.Declare(rn, LType.INDEX, Ix.add(Ix.mul(jv, Ix.idx(BLOCK_THREADS)), tv)),
+                new Stmt.If(Ix.cmp(BinaryFn.LT, new Expr.Var(rn, LType.INDEX), length),
+                        new Stmt.Assign(an, combine(r.fn(), acc, av, cast(pw.value(x, full), acc))), new Stmt.Block(List.of()))));
+        body.add(new Stmt.Loop(jn, Ix.idx(0), Ix.div(Ix.add(length, Ix.idx(BLOCK_THREADS - 1)), Ix.idx(BLOCK_THREADS)), 1, Stmt.Schedule.SERIAL, strided));
+        for (int d = WARP / 2; d >= 1; d /= 2) body.add(new Stmt.Assign(an, combine(r.fn(), acc, av, new Expr.ShuffleDown(av, d))));
+        body.add(new Stmt.If(Ix.cmp(BinaryFn.EQ, Ix.mod(tv, Ix.idx(WARP)), Ix.idx(0)),
+                new Stmt.Store(partials, Ix.div(tv, Ix.idx(WARP)), av), new Stmt.Block(List.of())));
+        body.add(new Stmt.Barrier());
+        var last = new ArrayList<Stmt>();
+        String vn = cx.fresh("v");
+        var vv = new Expr.Var(vn, accType);
+        last.add(new Stmt.Declare(vn, accType, new Expr.Select(Ix.cmp(BinaryFn.LT, tv, Ix.idx(warps)),
+                new Expr.Load(partials, Ix.min(tv, Ix.idx(warps - 1)), accType), constant(acc, identity(r.fn(), t)))));
+        for (int d = warps / 2; d >= 1; d /= 2) last.add(new Stmt.Assign(vn, combine(r.fn(), acc, vv, new Expr.ShuffleDown(vv, d))));
+        last.add(new Stmt.If(Ix.cmp(BinaryFn.EQ, tv, Ix.idx(0)), new Stmt.Store(out, ov, cast(vv, t)), new Stmt.Block(List.of())));
+        body.add(new Stmt.If(Ix.cmp(BinaryFn.LT, tv, Ix.idx(WARP)), new Stmt.Block(last), new Stmt.Block(List.of())));
+        return new Stmt.Block(body);
+    }
+
+    /** A C-order flat index split into one index per axis of {@code shape}. */
+    private static List<Expr> unflatten(Expr flat, List<DimExpr> shape) {
+        var out = new ArrayList<Expr>();
+        Expr rest = flat;
+        for (int i = shape.size() - 1; i >= 0; i--) {
+            Expr d = Ix.dim(shape.get(i));
+            out.addFirst(i == 0 ? rest : Ix.mod(rest, d));
+            rest = Ix.div(rest, d);
+        }
+        return out;
     }
 
     /** Columns per parallel piece of {@link #columnSums}: a few cache lines of double accumulators. */
