@@ -72,6 +72,29 @@ def infer(model, a):
           f'threads={a.threads} openblas={__import__("os").environ.get("OPENBLAS_NUM_THREADS", "default")}')
 
 
+def matmul(a):
+    """cuBLAS (or the CPU's BLAS) f32 matmul of --matmul N on --device: GFLOP/s, the median of timed calls, with TF32 off and on."""
+    dev = torch.device(a.device)
+    x = torch.rand(a.matmul, a.matmul, device=dev)
+    y = torch.rand(a.matmul, a.matmul, device=dev)
+    modes = [False, True] if dev.type == 'cuda' else [False]
+    for tf32 in modes:
+        if dev.type == 'cuda':
+            torch.backends.cuda.matmul.allow_tf32 = tf32
+        times = []
+        for i in range(23):
+            if dev.type == 'cuda':
+                torch.cuda.synchronize()
+            t = time.perf_counter()
+            x @ y
+            if dev.type == 'cuda':
+                torch.cuda.synchronize()
+            if i >= 3:
+                times.append(time.perf_counter() - t)
+        times.sort()
+        print(f'matmul {a.matmul}^3 on {a.device}{" tf32" if tf32 else ""}: {2 * a.matmul ** 3 / times[len(times) // 2] / 1e9:.0f} GFLOP/s')
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('model', choices=['mlp', 'cnn'])
@@ -79,7 +102,12 @@ def main():
     p.add_argument('--batch', type=int, default=128)
     p.add_argument('--epochs', type=int, default=1)
     p.add_argument('--infer', action='store_true', help='time the forward pass (logits) at --batch instead of training')
+    p.add_argument('--device', default='cpu', help='cpu or cuda')
+    p.add_argument('--matmul', type=int, default=0, help='time an N^3 f32 matmul on --device instead (the model argument is ignored)')
     a = p.parse_args()
+    if a.matmul:
+        matmul(a)
+        return
     torch.set_num_threads(a.threads)
     torch.manual_seed(42)
     if a.infer:
@@ -89,10 +117,12 @@ def main():
     y = torch.from_numpy(idx('train-labels-idx1-ubyte.gz').astype(np.int64))
     tx = torch.from_numpy(idx('t10k-images-idx3-ubyte.gz').astype(np.float32) / 255).reshape(-1, 1, 28, 28)
     ty = torch.from_numpy(idx('t10k-labels-idx1-ubyte.gz').astype(np.int64))
-    model = Mlp() if a.model == 'mlp' else Cnn()
+    dev = torch.device(a.device)
+    x, y, tx, ty = x.to(dev), y.to(dev), tx.to(dev), ty.to(dev)
+    model = (Mlp() if a.model == 'mlp' else Cnn()).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     for epoch in range(a.epochs):
-        order = torch.randperm(len(x))
+        order = torch.randperm(len(x), device=dev)
         start = time.perf_counter()
         for i in range(0, len(x), a.batch):
             b = order[i:i + a.batch]
@@ -100,11 +130,13 @@ def main():
             loss = F.cross_entropy(model(x[b]), y[b])
             loss.backward()
             opt.step()
+        if dev.type == 'cuda':
+            torch.cuda.synchronize()
         seconds = time.perf_counter() - start
         with torch.no_grad():
             acc = (model(tx).argmax(1) == ty).float().mean().item()
         print(f'{a.model} epoch {epoch + 1}: samples_per_s={len(x) / seconds:.0f} seconds={seconds:.1f} '
-              f'test_accuracy={acc:.4f} threads={a.threads} openblas={__import__("os").environ.get("OPENBLAS_NUM_THREADS", "default")}')
+              f'test_accuracy={acc:.4f} threads={a.threads} openblas={__import__("os").environ.get("OPENBLAS_NUM_THREADS", "default")} device={a.device}')
 
 
 if __name__ == '__main__':

@@ -53,16 +53,11 @@ final class CudaPrograms {
         return driver;
     }
 
-    /** The newest architecture modelc writes PTX for that the device runs (the driver compiles older PTX for newer GPUs). */
     static String arch(CudaDevice device) {
-        int version = device.computeMajor() * 10 + device.computeMinor();
-        String best = null;
-        for (String arch : PtxCompiler.ARCHES) {
-            if (Integer.parseInt(arch.substring(3)) <= version) best = arch;
+        try {
+            return PtxCompiler.archFor(device.computeMajor(), device.computeMinor());
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("the GPU " + device.name() + ": " + e.getMessage());
         }
-        if (best == null) {
-            throw new ModelException("the GPU " + device.name() + " (" + device.architecture() + ") is older than modelc supports (" + PtxCompiler.ARCHES.getFirst() + ")");
-        }
-        return best;
     }
 }

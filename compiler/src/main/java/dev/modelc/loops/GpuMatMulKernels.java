@@ -8,16 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The f32 matmul for GPUs: C in tiles of {@value #TILE}x{@value #TILE} per block of
- * {@value #THREADS} threads, each thread accumulating {@value #PER}x{@value #PER} elements of it in
- * registers. K goes by in steps of {@value #DEPTH}: the block copies that slice of A's rows and
- * B's columns into shared memory (each thread four elements of each, consecutive threads reading
- * consecutive elements), waits at a barrier, and every thread then reads its column of A's tile
- * and row of B's tile from there for each of the {@value #DEPTH} k. A thread's elements are
- * {@value #STRIDE} rows and columns apart, so a warp reads 16 consecutive B values and writes 16
- * consecutive C values at a time. Out-of-range elements of edge tiles load as 0 and are not
- * stored. Sums are f32 with fused multiply-adds (the interpreter's are in double), and the
- * epilogue runs on each element after its store. Batched matmuls take one z block per matrix.
+ * f32 matrix products for GPUs: matmul, and conv2d and its kernel gradient as implicit matrix
+ * products (their patches gathered as the tiles load, never stored).
+ *
+ * <p>C goes in tiles of {@value #TILE}x{@value #TILE} per block of {@value #THREADS} threads, each
+ * thread accumulating {@value #PER}x{@value #PER} elements of it in registers. K goes by in steps
+ * of {@value #DEPTH}: the block copies that slice of A's rows and B's columns into shared memory
+ * (each thread four elements of each, consecutive threads reading consecutive elements of the
+ * operand's contiguous axis), waits at a barrier, and every thread then reads its column of A's
+ * tile and row of B's tile from there for each of the {@value #DEPTH} k, written out one after
+ * another. A thread's elements are {@value #STRIDE} rows and columns apart, so a warp reads 16
+ * consecutive B values and writes 16 consecutive C values at a time. Out-of-range elements (edge
+ * tiles, a conv's padding) load as 0 and are not stored. Sums are f32 with fused multiply-adds
+ * (the interpreter's are in double), and the epilogue runs on each element after its store.
+ * Batched matmuls take one z block per matrix.
  */
 final class GpuMatMulKernels {
     static final int TILE = 64, DEPTH = 16, THREADS = 256, PER = 4, STRIDE = TILE / PER;
@@ -32,18 +36,96 @@ final class GpuMatMulKernels {
 
     static boolean applies(Node n) { return n.type().dtype() == DType.F32 && n.type().shape().size() >= 2; }
 
+    /** conv2d and its kernel gradient in f32 (the input gradient stays a gather). */
+    static boolean appliesToConv(Node n) {
+        return n.type().dtype() == DType.F32 && (n.op() instanceof Op.Conv2D || n.op() instanceof Op.Conv2DKernelGrad);
+    }
+
+    /** An operand's element at (row, column) of its matrix, given the batch indices; in range. */
+    private interface Element {
+        Expr at(List<Expr> batch, Expr row, Expr col);
+    }
+
+    /** Where element (row, column) of C goes: its index in the result's shape. */
+    private interface Place {
+        List<Expr> at(List<Expr> batch, Expr row, Expr col);
+    }
+
+    /**
+     * One product C[M, N] = A[M, K] B[K, N] (per matrix of the batch).
+     *
+     * @param aAlongRows whether A's contiguous axis is its rows (M), so loads go along M
+     * @param bAlongK whether B's contiguous axis is K
+     */
+    private record Product(Expr m, Expr n, Expr k, List<dev.modelc.check.DimExpr> batchShape, Element a, boolean aAlongRows, Element b,
+                           boolean bAlongK, Place place) {}
+
     Stmt matmul(Node n, int out, int epilogue) {
-        pointwise.clearBindings();
-        if (epilogue >= 0) pointwise.bindToBuffer(n.id(), out);
         int aId = n.inputs().get(0), bId = n.inputs().get(1);
         var shape = n.type().shape();
         int r = shape.size();
         Expr m = Ix.dim(shape.get(r - 2)), nc = Ix.dim(shape.get(r - 1)), k = Ix.dim(cx.node(aId).type().shape().get(r - 1));
-        var batchShape = shape.subList(0, r - 2);
+        return tiled(n, out, epilogue, new Product(m, nc, k, shape.subList(0, r - 2),
+                (batch, row, col) -> pointwise.value(aId, concat(batch, row, col)), transposed(aId),
+                (batch, row, col) -> pointwise.value(bId, concat(batch, row, col)), transposed(bId),
+                GpuMatMulKernels::concat));
+    }
+
+    /**
+     * conv2d as C[B*OH*OW, O] = patches[B*OH*OW, KH*KW*C] k[KH*KW*C, O]; its kernel gradient as
+     * dk[KH*KW*C, O] = patchesᵀ[KH*KW*C, B*OH*OW] dy[B*OH*OW, O]. NHWC and [KH, KW, C, O] make k,
+     * y, dy and dk those matrices as they lie.
+     */
+    Stmt conv(Node n, int out, int epilogue) {
+        var in = n.inputs();
+        if (n.op() instanceof Op.Conv2D c) {
+            var x = cx.node(in.get(0)).type().shape();
+            var kShape = cx.node(in.get(1)).type().shape();
+            var y = n.type().shape();
+            var h = WindowKernels.heightAxis(c.window(), x, y, kShape);
+            var w = WindowKernels.widthAxis(c.window(), x, y, kShape);
+            long channels = Ix.constant(x.get(3), "conv2d channels"), kw = Ix.constant(kShape.get(1), "conv2d kernel width");
+            Expr rows = Ix.mul(Ix.dim(y.get(0)), Ix.idx(h.out() * w.out()));
+            return tiled(n, out, epilogue, new Product(rows, Ix.dim(y.get(3)), Ix.idx(kShape.get(0).constantValue().getAsLong() * kw * channels), List.of(),
+                    (batch, row, kk) -> patch(in.get(0), h, w, row, kk, channels, kw), false,
+                    (batch, kk, o) -> pointwise.value(in.get(1), List.of(Ix.div(kk, Ix.idx(kw * channels)), Ix.mod(Ix.div(kk, Ix.idx(channels)), Ix.idx(kw)),
+                            Ix.mod(kk, Ix.idx(channels)), o)), false,
+                    (batch, row, o) -> List.of(Ix.div(row, Ix.idx(h.out() * w.out())), Ix.mod(Ix.div(row, Ix.idx(w.out())), Ix.idx(h.out())),
+                            Ix.mod(row, Ix.idx(w.out())), o)));
+        }
+        var c = (Op.Conv2DKernelGrad) n.op();
+        var x = cx.node(in.get(0)).type().shape();
+        var dy = cx.node(in.get(1)).type().shape();
+        var kShape = n.type().shape();
+        var h = WindowKernels.heightAxis(c.window(), x, dy, kShape);
+        var w = WindowKernels.widthAxis(c.window(), x, dy, kShape);
+        long channels = Ix.constant(x.get(3), "conv2d channels"), kw = Ix.constant(kShape.get(1), "conv2d kernel width");
+        Expr pixels = Ix.mul(Ix.dim(dy.get(0)), Ix.idx(h.out() * w.out()));
+        return tiled(n, out, epilogue, new Product(Ix.idx(kShape.get(0).constantValue().getAsLong() * kw * channels), Ix.dim(dy.get(3)), pixels, List.of(),
+                (batch, kk, p) -> patch(in.get(0), h, w, p, kk, channels, kw), true,
+                (batch, p, o) -> pointwise.value(in.get(1), List.of(Ix.div(p, Ix.idx(h.out() * w.out())), Ix.mod(Ix.div(p, Ix.idx(w.out())), Ix.idx(h.out())),
+                        Ix.mod(p, Ix.idx(w.out())), o)), false,
+                (batch, kk, o) -> List.of(Ix.div(kk, Ix.idx(kw * channels)), Ix.mod(Ix.div(kk, Ix.idx(channels)), Ix.idx(kw)), Ix.mod(kk, Ix.idx(channels)), o)));
+    }
+
+    /** x at output pixel {@code pixel} (b, oh, ow) and tap {@code tap} (kh, kw, c), or 0 in the padding. */
+    private Expr patch(int x, WindowKernels.Axis h, WindowKernels.Axis w, Expr pixel, Expr tap, long channels, long kw) {
+        Expr b = Ix.div(pixel, Ix.idx(h.out() * w.out())), oh = Ix.mod(Ix.div(pixel, Ix.idx(w.out())), Ix.idx(h.out())), ow = Ix.mod(pixel, Ix.idx(w.out()));
+        Expr kh = Ix.div(tap, Ix.idx(kw * channels)), kx = Ix.mod(Ix.div(tap, Ix.idx(channels)), Ix.idx(kw)), c = Ix.mod(tap, Ix.idx(channels));
+        Expr ih = h.at(oh, kh), iw = w.at(ow, kx);
+        // the index is clamped into the image so that the load is in range even where the value is not used
+        Expr value = pointwise.value(x, List.of(b, Ix.max(Ix.min(ih, Ix.idx(h.in() - 1)), Ix.idx(0)), Ix.max(Ix.min(iw, Ix.idx(w.in() - 1)), Ix.idx(0)), c));
+        return new Expr.Select(Ix.and(h.inside(ih), w.inside(iw)), value, new Expr.Const(DType.F32, 0));
+    }
+
+    private Stmt tiled(Node n, int out, int epilogue, Product p) {
+        pointwise.clearBindings();
+        if (epilogue >= 0) pointwise.bindToBuffer(n.id(), out);
+        var shape = n.type().shape();
         Expr matrices = Ix.idx(1);
-        for (var d : batchShape) matrices = Ix.mul(matrices, Ix.dim(d));
+        for (var d : p.batchShape()) matrices = Ix.mul(matrices, Ix.dim(d));
         int as = cx.shared(DType.F32, (long) DEPTH * TILE), bs = cx.shared(DType.F32, (long) DEPTH * TILE);
-        cx.launch(new LoopProgram.BlockLaunch(List.of(blocks(nc), blocks(m), matrices), THREADS, List.of(as, bs)));
+        cx.launch(new LoopProgram.BlockLaunch(List.of(blocks(p.n()), blocks(p.m()), matrices), THREADS, List.of(as, bs)));
 
         var body = new ArrayList<Stmt>();
         Expr t = declare(body, "t", new Expr.GpuIndex(Expr.GpuAxis.THREAD));
@@ -53,8 +135,8 @@ final class GpuMatMulKernels {
         // the matrix of the batch, as an index per batch dimension (innermost fastest)
         var batch = new ArrayList<Expr>();
         Expr z = declare(body, "z", new Expr.GpuIndex(Expr.GpuAxis.BLOCK_Z));
-        for (int i = batchShape.size() - 1; i >= 0; i--) {
-            Expr d = Ix.dim(batchShape.get(i));
+        for (int i = p.batchShape().size() - 1; i >= 0; i--) {
+            Expr d = Ix.dim(p.batchShape().get(i));
             batch.addFirst(declare(body, "b", Ix.mod(z, d)));
             z = declare(body, "z", Ix.div(z, d));
         }
@@ -67,22 +149,20 @@ final class GpuMatMulKernels {
         String k0 = cx.fresh("k");
         var k0v = new Expr.Var(k0, LType.INDEX);
         var step = new ArrayList<Stmt>();
-        boolean aT = transposed(aId), bT = transposed(bId);
         for (int part = 0; part < TILE * DEPTH / THREADS; part++) {
             Expr e = declare(step, "e", Ix.add(t, Ix.idx((long) THREADS * part)));
-            // A's tile: TILE rows of m by DEPTH of k; consecutive e along A's contiguous axis
-            Expr am = declare(step, "am", aT ? Ix.mod(e, Ix.idx(TILE)) : Ix.div(e, Ix.idx(DEPTH)));
-            Expr ak = declare(step, "ak", aT ? Ix.div(e, Ix.idx(TILE)) : Ix.mod(e, Ix.idx(DEPTH)));
-            step.add(guardedCopy(as, Ix.add(Ix.mul(ak, Ix.idx(TILE)), am), Ix.add(row0, am), m, Ix.add(k0v, ak), k,
-                    (gm, gk) -> pointwise.value(aId, concat(batch, gm, gk))));
+            // A's tile: TILE rows of m by DEPTH of k
+            Expr am = declare(step, "am", p.aAlongRows() ? Ix.mod(e, Ix.idx(TILE)) : Ix.div(e, Ix.idx(DEPTH)));
+            Expr ak = declare(step, "ak", p.aAlongRows() ? Ix.div(e, Ix.idx(TILE)) : Ix.mod(e, Ix.idx(DEPTH)));
+            step.add(guardedCopy(as, Ix.add(Ix.mul(ak, Ix.idx(TILE)), am), Ix.add(row0, am), p.m(), Ix.add(k0v, ak), p.k(),
+                    (row, col) -> p.a().at(batch, row, col)));
             // B's tile: DEPTH rows of k by TILE of n
-            Expr bn = declare(step, "bn", bT ? Ix.div(e, Ix.idx(DEPTH)) : Ix.mod(e, Ix.idx(TILE)));
-            Expr bk = declare(step, "bk", bT ? Ix.mod(e, Ix.idx(DEPTH)) : Ix.div(e, Ix.idx(TILE)));
-            step.add(guardedCopy(bs, Ix.add(Ix.mul(bk, Ix.idx(TILE)), bn), Ix.add(k0v, bk), k, Ix.add(col0, bn), nc,
-                    (gk, gn) -> pointwise.value(bId, concat(batch, gk, gn))));
+            Expr bn = declare(step, "bn", p.bAlongK() ? Ix.div(e, Ix.idx(DEPTH)) : Ix.mod(e, Ix.idx(TILE)));
+            Expr bk = declare(step, "bk", p.bAlongK() ? Ix.mod(e, Ix.idx(DEPTH)) : Ix.div(e, Ix.idx(TILE)));
+            step.add(guardedCopy(bs, Ix.add(Ix.mul(bk, Ix.idx(TILE)), bn), Ix.add(k0v, bk), p.k(), Ix.add(col0, bn), p.n(),
+                    (row, col) -> p.b().at(batch, row, col)));
         }
         step.add(new Stmt.Barrier());
-        // the DEPTH k of the slice written out one after another: registers, no loop counter
         for (int kk = 0; kk < DEPTH; kk++) {
             var a = new Expr[PER];
             var b = new Expr[PER];
@@ -95,28 +175,26 @@ final class GpuMatMulKernels {
             }
         }
         step.add(new Stmt.Barrier());
-        body.add(new Stmt.Loop(k0, Ix.idx(0), k, DEPTH, Stmt.Schedule.SERIAL, new Stmt.Block(step)));
+        body.add(new Stmt.Loop(k0, Ix.idx(0), p.k(), DEPTH, Stmt.Schedule.SERIAL, new Stmt.Block(step)));
 
         for (int i = 0; i < PER; i++) {
             for (int j = 0; j < PER; j++) {
                 Expr gm = Ix.add(row0, Ix.add(ty, Ix.idx((long) STRIDE * i))), gn = Ix.add(col0, Ix.add(tx, Ix.idx((long) STRIDE * j)));
-                var index = new ArrayList<>(batch);
-                index.add(gm);
-                index.add(gn);
+                var index = p.place().at(batch, gm, gn);
                 var store = new ArrayList<Stmt>(List.of(new Stmt.Store(out, Ix.linear(index, shape), acc[i][j])));
                 if (epilogue >= 0) store.add(new Stmt.Store(out, Ix.linear(index, shape), pointwise.compute(epilogue, index)));
-                body.add(new Stmt.If(Ix.and(Ix.cmp(BinaryFn.LT, gm, m), Ix.cmp(BinaryFn.LT, gn, nc)), new Stmt.Block(store), new Stmt.Block(List.of())));
+                body.add(new Stmt.If(Ix.and(Ix.cmp(BinaryFn.LT, gm, p.m()), Ix.cmp(BinaryFn.LT, gn, p.n())), new Stmt.Block(store), new Stmt.Block(List.of())));
             }
         }
         return new Stmt.Block(body);
     }
 
-    private interface Element {
+    private interface Guarded {
         Expr at(Expr row, Expr col);
     }
 
     /** {@code shared[at] = element(row, col)} where {@code row < rows && col < cols}, else 0. */
-    private static Stmt guardedCopy(int shared, Expr at, Expr row, Expr rows, Expr col, Expr cols, Element element) {
+    private static Stmt guardedCopy(int shared, Expr at, Expr row, Expr rows, Expr col, Expr cols, Guarded element) {
         return new Stmt.If(Ix.and(Ix.cmp(BinaryFn.LT, row, rows), Ix.cmp(BinaryFn.LT, col, cols)),
                 new Stmt.Store(shared, at, element.at(row, col)), new Stmt.Store(shared, at, new Expr.Const(DType.F32, 0)));
     }

@@ -79,7 +79,9 @@ public final class LoopLowering {
                 case MATMUL -> gpu && GpuMatMulKernels.applies(g.node(k.op()))
                         ? gpuMatmul.matmul(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1)
                         : matmul.matmul(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
-                case CONV -> windows.conv(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
+                case CONV -> gpu && GpuMatMulKernels.appliesToConv(g.node(k.op()))
+                        ? gpuMatmul.conv(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1)
+                        : windows.conv(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
                 case POOL -> windows.pool(g.node(k.op()), out, k.hasEpilogue() ? k.root() : -1);
             };
             var reads = new ArrayList<>(reads(cx, k, n));

@@ -138,11 +138,11 @@ final class WindowKernels {
         };
     }
 
-    private static Axis heightAxis(Op.Window win, List<DimExpr> x, List<DimExpr> y, List<DimExpr> k) {
+    static Axis heightAxis(Op.Window win, List<DimExpr> x, List<DimExpr> y, List<DimExpr> k) {
         return Axis.of("conv2d height", x.get(1), y.get(1), Ix.constant(k.get(0), "kernel"), win.strideH(), win.dilationH(), win.same());
     }
 
-    private static Axis widthAxis(Op.Window win, List<DimExpr> x, List<DimExpr> y, List<DimExpr> k) {
+    static Axis widthAxis(Op.Window win, List<DimExpr> x, List<DimExpr> y, List<DimExpr> k) {
         return Axis.of("conv2d width", x.get(2), y.get(2), Ix.constant(k.get(1), "kernel"), win.strideW(), win.dilationW(), win.same());
     }
 

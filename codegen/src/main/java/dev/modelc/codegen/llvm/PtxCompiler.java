@@ -63,7 +63,8 @@ public final class PtxCompiler {
                 String before = c.emitted;
                 c.optimize();
                 var sb = new StringBuilder();
-                sb.append("; ---- ").append(p.entry()).append(": LLVM IR for NVPTX as emitted from Loop IR ----\n").append(before);
+                sb.append("; ---- ").append(p.entry()).append(": Loop IR for the GPU ----\n").append(dev.modelc.loops.LoopPrinter.print(p));
+                sb.append("\n; ---- ").append(p.entry()).append(": LLVM IR for NVPTX as emitted from Loop IR ----\n").append(before);
                 sb.append("\n; ---- ").append(p.entry()).append(": launches ----\n");
                 for (var l : c.plans.get(p.entry()).launches()) {
                     sb.append("; ").append(l.function()).append(' ').append(l.mode().name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(l.storages()).append('\n');
@@ -94,6 +95,22 @@ public final class PtxCompiler {
             }
         }
         return new SimulatedGpu(plans, shared, LlvmJit.load(object, model + ".simulated.o"));
+    }
+
+    /**
+     * The newest architecture modelc writes PTX for that a GPU of compute capability
+     * {@code major.minor} runs (the driver compiles PTX for older architectures on newer GPUs).
+     *
+     * @throws IllegalArgumentException for a GPU older than every architecture here
+     */
+    public static String archFor(int major, int minor) {
+        int version = major * 10 + minor;
+        String best = null;
+        for (String arch : ARCHES) {
+            if (Integer.parseInt(arch.substring(3)) <= version) best = arch;
+        }
+        if (best == null) throw new IllegalArgumentException("a GPU of compute capability " + major + "." + minor + " is older than modelc supports (" + ARCHES.getFirst() + ")");
+        return best;
     }
 
     static void checkArch(String arch) {

@@ -81,6 +81,21 @@ class CudaRunnerTest {
     }
 
     @Test
+    void launchOnlyRunsTheKernelsAgainWithoutCopies() {
+        try (var runner = runner()) {
+            runner.put("w", Tensor.of(new float[] {1, 2, 3}, 3));
+            assertThrows(IllegalStateException.class, () -> runner.launchOnly(Map.of("B", 2L)), "no run yet");
+            runner.run(Map.of("x", batch(2)), Map.of("B", 2L));
+            driver.clearCalls();
+            runner.launchOnly(Map.of("B", 2L));
+            assertEquals(STEP.launches().size(), driver.launches().size(), "every kernel launched again");
+            assertEquals(0, driver.calls("htod").size(), "nothing copied in");
+            assertEquals(1, driver.calls("dtoh").size(), "only the status word read back");
+            assertThrows(IllegalStateException.class, () -> runner.launchOnly(Map.of("B", 3L)), "storage for B=3 was never set up");
+        }
+    }
+
+    @Test
     void residentParamsAreCopiedOnceAndTheBatchEveryRun() {
         try (var runner = runner()) {
             assertEquals(List.of("w", "count"), runner.residents());
