@@ -16,6 +16,8 @@ class CudaCommandsTest {
 
     @Test
     void compileTargetPtxWritesAFolderTheRuntimeLoads() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.modelc.codegen.llvm.PtxCompiler.libdevice().isPresent(),
+                "no libdevice (CUDA toolkit) on this machine: mnist_mlp's PTX calls exp and log");
         var run = CliRun.of("compile", "../examples/mnist_mlp.model", "--target", "ptx", "--cpu", "sm_90", "-o", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().startsWith("wrote " + dir + ": model MnistMlp for sm_90"), run.out());
@@ -45,17 +47,19 @@ class CudaCommandsTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("; ---- logits: launches ----"), run.out());
         assertTrue(run.out().contains(".target sm_80"), "sm_80 by default");
-        assertTrue(run.out().contains(".visible .entry modelc_logits_k0_matmul_0("), run.out());
+        assertTrue(run.out().contains(".visible .entry modelc_logits_k0_matmul("), run.out());
+        assertTrue(run.out().contains("; modelc_logits_k0_matmul blocks"), "the matmul is a launch of blocks");
     }
 
     @Test
     void trainingOnTheSimulatedGpuLearnsWhatTheCpuLearns() {
         String before = System.setProperty("modelc.cuda.simulate", "true");
         try {
-            var cuda = CliRun.of("train", "../examples/xor.model", "--data", "../examples/data/xor.csv", "--backend", "cuda", "--checkpoint",
+            // 50 of xor's 1000 steps: the simulated GPU runs each block's 256 threads as real threads
+            var cuda = CliRun.of("train", "../examples/xor.model", "--data", "../examples/data/xor.csv", "--epochs", "50", "--backend", "cuda", "--checkpoint",
                     dir.resolve("c1").toString());
             assertEquals(0, cuda.exitCode(), cuda.err());
-            var jvm = CliRun.of("train", "../examples/xor.model", "--data", "../examples/data/xor.csv", "--backend", "jvm", "--checkpoint",
+            var jvm = CliRun.of("train", "../examples/xor.model", "--data", "../examples/data/xor.csv", "--epochs", "50", "--backend", "jvm", "--checkpoint",
                     dir.resolve("c2").toString());
             assertEquals(0, jvm.exitCode(), jvm.err());
             // the GPU's kernels are scalar, the CPUs' vectorised: sums round in another order

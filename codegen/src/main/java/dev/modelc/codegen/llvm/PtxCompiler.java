@@ -41,6 +41,9 @@ public final class PtxCompiler {
         }
     }
 
+    /** Where NVIDIA's libdevice is on this machine, if anywhere: needed to generate PTX that calls math functions. */
+    public static java.util.Optional<java.nio.file.Path> libdevice() { return Libdevice.find(); }
+
     /** Loop IR for GPU kernels ({@link dev.modelc.loops.LoopLowering#lowerForGpu}). */
     public static LoopProgram lower(dev.modelc.fuse.FusedGraph fused) { return dev.modelc.loops.LoopLowering.lowerForGpu(fused); }
 
