@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * f32 matrix products for GPUs: matmul, and conv2d and its kernel gradient as implicit matrix
+ * f32 matrix products for GPUs: matmul, and conv2d and its two gradients as implicit matrix
  * products (their patches gathered as the tiles load, never stored).
  *
  * <p>C goes in tiles of {@value #TILE}x{@value #TILE} per block of {@value #THREADS} threads, each
@@ -36,9 +36,10 @@ final class GpuMatMulKernels {
 
     static boolean applies(Node n) { return n.type().dtype() == DType.F32 && n.type().shape().size() >= 2; }
 
-    /** conv2d and its kernel gradient in f32 (the input gradient stays a gather). */
+    /** conv2d and its two gradients, in f32. */
     static boolean appliesToConv(Node n) {
-        return n.type().dtype() == DType.F32 && (n.op() instanceof Op.Conv2D || n.op() instanceof Op.Conv2DKernelGrad);
+        return n.type().dtype() == DType.F32
+                && (n.op() instanceof Op.Conv2D || n.op() instanceof Op.Conv2DKernelGrad || n.op() instanceof Op.Conv2DInputGrad);
     }
 
     /** An operand's element at (row, column) of its matrix, given the batch indices; in range. */
@@ -93,6 +94,33 @@ final class GpuMatMulKernels {
                     (batch, row, o) -> List.of(Ix.div(row, Ix.idx(h.out() * w.out())), Ix.mod(Ix.div(row, Ix.idx(w.out())), Ix.idx(h.out())),
                             Ix.mod(row, Ix.idx(w.out())), o)));
         }
+        if (n.op() instanceof Op.Conv2DInputGrad c) {
+            // dx[B*H*W, C] = dy gathered [B*H*W, KH*KW*O] · kᵀ-ish [KH*KW*O, C]: each (ih, kh) reads the dy row
+            // oh = (ih + pad - kh*dilation) / stride where that divides exactly and lands inside
+            var dy = cx.node(in.get(0)).type().shape();
+            var kShape = cx.node(in.get(1)).type().shape();
+            var x = n.type().shape();
+            var h = WindowKernels.heightAxis(c.window(), x, dy, kShape);
+            var w = WindowKernels.widthAxis(c.window(), x, dy, kShape);
+            long outChannels = Ix.constant(kShape.get(3), "conv2d channels"), kw = Ix.constant(kShape.get(1), "conv2d kernel width");
+            long channels = Ix.constant(kShape.get(2), "conv2d channels");
+            Expr rows = Ix.mul(Ix.dim(x.get(0)), Ix.idx(h.in() * w.in()));
+            return tiled(n, out, epilogue, new Product(rows, Ix.idx(channels), Ix.idx(kShape.get(0).constantValue().getAsLong() * kw * outChannels), List.of(),
+                    (batch, row, kk) -> {
+                        Expr b = Ix.div(row, Ix.idx(h.in() * w.in())), ih = Ix.mod(Ix.div(row, Ix.idx(w.in())), Ix.idx(h.in())), iw = Ix.mod(row, Ix.idx(w.in()));
+                        Expr kh = Ix.div(kk, Ix.idx(kw * outChannels)), kx = Ix.mod(Ix.div(kk, Ix.idx(outChannels)), Ix.idx(kw)), o = Ix.mod(kk, Ix.idx(outChannels));
+                        Expr nh = Ix.sub(Ix.add(ih, Ix.idx(h.padLow())), Ix.mul(kh, Ix.idx(h.dilation())));
+                        Expr nw = Ix.sub(Ix.add(iw, Ix.idx(w.padLow())), Ix.mul(kx, Ix.idx(w.dilation())));
+                        Expr oh = Ix.div(nh, Ix.idx(h.stride())), ow = Ix.div(nw, Ix.idx(w.stride()));
+                        Expr valid = Ix.and(Ix.and(reached(nh, oh, h), reached(nw, ow, w)), null);
+                        Expr value = pointwise.value(in.get(0), List.of(b, clamp(oh, h.out()), clamp(ow, w.out()), o));
+                        return new Expr.Select(valid, value, new Expr.Const(DType.F32, 0));
+                    }, false,
+                    (batch, kk, ch) -> pointwise.value(in.get(1), List.of(Ix.div(kk, Ix.idx(kw * outChannels)), Ix.mod(Ix.div(kk, Ix.idx(outChannels)), Ix.idx(kw)),
+                            ch, Ix.mod(kk, Ix.idx(outChannels)))), true,
+                    (batch, row, ch) -> List.of(Ix.div(row, Ix.idx(h.in() * w.in())), Ix.mod(Ix.div(row, Ix.idx(w.in())), Ix.idx(h.in())),
+                            Ix.mod(row, Ix.idx(w.in())), ch)));
+        }
         var c = (Op.Conv2DKernelGrad) n.op();
         var x = cx.node(in.get(0)).type().shape();
         var dy = cx.node(in.get(1)).type().shape();
@@ -107,6 +135,14 @@ final class GpuMatMulKernels {
                         Ix.mod(p, Ix.idx(w.out())), o)), false,
                 (batch, kk, o) -> List.of(Ix.div(kk, Ix.idx(kw * channels)), Ix.mod(Ix.div(kk, Ix.idx(channels)), Ix.idx(kw)), Ix.mod(kk, Ix.idx(channels)), o)));
     }
+
+    /** Whether input offset {@code num} (position + padding - tap) is output {@code o} of the axis exactly: not negative, a multiple of the stride, inside. */
+    private static Expr reached(Expr num, Expr o, WindowKernels.Axis axis) {
+        Expr divides = axis.stride() == 1 ? null : Ix.cmp(BinaryFn.EQ, Ix.mod(num, Ix.idx(axis.stride())), Ix.idx(0));
+        return Ix.and(Ix.and(Ix.cmp(BinaryFn.GE, num, Ix.idx(0)), Ix.cmp(BinaryFn.LT, o, Ix.idx(axis.out()))), divides);
+    }
+
+    private static Expr clamp(Expr i, long size) { return Ix.max(Ix.min(i, Ix.idx(size - 1)), Ix.idx(0)); }
 
     /** x at output pixel {@code pixel} (b, oh, ow) and tap {@code tap} (kh, kw, c), or 0 in the padding. */
     private Expr patch(int x, WindowKernels.Axis h, WindowKernels.Axis w, Expr pixel, Expr tap, long channels, long kw) {

@@ -23,29 +23,37 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * conv2d and its kernel gradient as implicit matrix products on the GPU (patches gathered as the
+ * conv2d and its two gradients as implicit matrix products on the GPU (patches gathered as the
  * tiles load), on the simulated GPU against the evaluator: one and several channels, strides,
  * dilation, "same" padding, a batch size known only at run time, and a fused bias and relu.
  */
 class GpuConvTest {
-    @ParameterizedTest(name = "B={0} {1}x{2}x{3} kernel {4}x{5}->{6} stride {7} dilation {8} same {9} kernelGrad {10}")
+    @ParameterizedTest(name = "B={0} {1}x{2}x{3} kernel {4}x{5}->{6} stride {7} dilation {8} same {9} {10}")
     @CsvSource({
-        "2, 12, 12, 1, 3, 3, 8, 1, 1, false, false",
-        "3, 9, 11, 3, 3, 2, 70, 2, 1, true, false",
-        "1, 10, 10, 4, 3, 3, 5, 1, 2, true, false",
-        "2, 12, 12, 1, 3, 3, 8, 1, 1, false, true",
-        "3, 9, 11, 3, 3, 2, 70, 2, 1, true, true",
+        "2, 12, 12, 1, 3, 3, 8, 1, 1, false, conv",
+        "3, 9, 11, 3, 3, 2, 70, 2, 1, true, conv",
+        "1, 10, 10, 4, 3, 3, 5, 1, 2, true, conv",
+        "2, 12, 12, 1, 3, 3, 8, 1, 1, false, kernelGrad",
+        "3, 9, 11, 3, 3, 2, 70, 2, 1, true, kernelGrad",
+        "2, 12, 12, 2, 3, 3, 8, 1, 1, false, inputGrad",
+        "3, 9, 11, 3, 3, 2, 70, 2, 1, true, inputGrad",
+        "1, 10, 10, 4, 3, 3, 5, 3, 2, true, inputGrad",
+        "2, 7, 8, 66, 2, 2, 3, 2, 1, false, inputGrad",
     })
-    void agreesWithTheEvaluator(long batch, int h, int w, int c, int kh, int kw, int o, int stride, int dilation, boolean same, boolean kernelGrad) {
+    void agreesWithTheEvaluator(long batch, int h, int w, int c, int kh, int kw, int o, int stride, int dilation, boolean same, String op) {
         var g = new GraphBuilder();
         var window = new Op.Window(stride, stride, dilation, dilation, same);
         var xType = TensorType.of(DType.F32, DimExpr.var("B"), DimExpr.constant(h), DimExpr.constant(w), DimExpr.constant(c));
         var kType = TensorType.of(DType.F32, DimExpr.constant(kh), DimExpr.constant(kw), DimExpr.constant(c), DimExpr.constant(o));
         int x = g.input(Op.Role.INPUT, "x", xType);
         int result;
-        if (kernelGrad) {
+        if (op.equals("kernelGrad")) {
             int dy = g.input(Op.Role.INPUT, "dy", TypeRules.conv(xType, kType, window));
             result = g.emit(new Op.Conv2DKernelGrad(window), List.of(x, dy), kType);
+        } else if (op.equals("inputGrad")) {
+            int dy = g.input(Op.Role.INPUT, "dy", TypeRules.conv(xType, kType, window));
+            int k = g.input(Op.Role.INPUT, "k", kType);
+            result = g.emit(new Op.Conv2DInputGrad(window), List.of(dy, k), xType);
         } else {
             int k = g.input(Op.Role.INPUT, "k", kType);
             result = g.emit(new Op.Conv2D(window), List.of(x, k), TypeRules.conv(xType, kType, window));
