@@ -77,59 +77,113 @@ final class ReductionKernels {
     /**
      * A GPU reduction with a block of {@value #BLOCK_THREADS} threads per output: each thread
      * accumulates the elements {@code t, t + 256, …} of the reduced axes (in C order; consecutive
-     * threads read consecutive elements), then each warp folds its 32 values with shuffles, the
-     * warps' results meet in shared memory, and the first warp folds those. Double accumulators
-     * for floats, as elsewhere; the order of the sum is not C order, so results may differ from
-     * the CPUs' in the last bits.
+     * threads read consecutive elements), then the block combines them ({@link #blockCombine}).
+     * Double accumulators for floats, as elsewhere; the order of the sum is not C order, so results
+     * may differ from the CPUs' in the last bits.
      */
     private Stmt blockReduce(Node n, Op.Reduce r, int out) {
         int x = n.inputs().get(0);
         var xShape = cx.node(x).type().shape();
-        var outShape = n.type().shape();
         DType t = n.type().dtype(), acc = KernelContext.accumulator(t);
         LType accType = LType.scalar(acc);
-        var reducedShape = new ArrayList<DimExpr>();
-        for (int axis : r.axes().stream().sorted().toList()) reducedShape.add(xShape.get(axis));
-        Expr length = Ix.idx(1);
-        for (var d : reducedShape) length = Ix.mul(length, Ix.dim(d));
-        int warps = BLOCK_THREADS / WARP;
-        int partials = cx.shared(acc, warps);
-        long outputs = n.type().size().constantValue().getAsLong();
-        cx.launch(new LoopProgram.BlockLaunch(List.of(Ix.idx(outputs), Ix.idx(1), Ix.idx(1)), BLOCK_THREADS, List.of(partials)));
-
-        var body = new ArrayList<Stmt>();
-        String tn = cx.fresh("t"), on = cx.fresh("o"), an = cx.fresh("acc"), rn = cx.fresh("r");
-        var tv = new Expr.Var(tn, LType.INDEX);
-        var ov = new Expr.Var(on, LType.INDEX);
+        var block = new RowBlock(xShape, r.axes(), acc, Ix.idx(n.type().size().constantValue().getAsLong()));
+        var body = block.start();
+        String an = cx.fresh("acc");
         var av = new Expr.Var(an, accType);
-        body.add(new Stmt.Declare(tn, LType.INDEX, new Expr.GpuIndex(Expr.GpuAxis.THREAD)));
-        body.add(new Stmt.Declare(on, LType.INDEX, new Expr.GpuIndex(Expr.GpuAxis.BLOCK_X)));
         body.add(new Stmt.Declare(an, accType, constant(acc, identity(r.fn(), t))));
-        var kept = unflatten(ov, outShape);
-        var reduced = unflatten(new Expr.Var(rn, LType.INDEX), reducedShape);
-        var full = new ArrayList<Expr>();
-        int k = 0, q = 0;
-        for (int i = 0; i < xShape.size(); i++) full.add(r.axes().contains(i) ? reduced.get(q++) : kept.get(k++));
-        // element r = j * 256 + t of the reduced axes, for j while r < length
-        String jn = cx.fresh("j");
-        var jv = new Expr.Var(jn, LType.INDEX);
-        var strided = new Stmt.Block(List.of(new Stmt.Declare(rn, LType.INDEX, Ix.add(Ix.mul(jv, Ix.idx(BLOCK_THREADS)), tv)),
-                new Stmt.If(Ix.cmp(BinaryFn.LT, new Expr.Var(rn, LType.INDEX), length),
-                        new Stmt.Assign(an, combine(r.fn(), acc, av, cast(pw.value(x, full), acc))), new Stmt.Block(List.of()))));
-        body.add(new Stmt.Loop(jn, Ix.idx(0), Ix.div(Ix.add(length, Ix.idx(BLOCK_THREADS - 1)), Ix.idx(BLOCK_THREADS)), 1, Stmt.Schedule.SERIAL, strided));
-        for (int d = WARP / 2; d >= 1; d /= 2) body.add(new Stmt.Assign(an, combine(r.fn(), acc, av, new Expr.ShuffleDown(av, d))));
-        body.add(new Stmt.If(Ix.cmp(BinaryFn.EQ, Ix.mod(tv, Ix.idx(WARP)), Ix.idx(0)),
-                new Stmt.Store(partials, Ix.div(tv, Ix.idx(WARP)), av), new Stmt.Block(List.of())));
-        body.add(new Stmt.Barrier());
-        var last = new ArrayList<Stmt>();
-        String vn = cx.fresh("v");
-        var vv = new Expr.Var(vn, accType);
-        last.add(new Stmt.Declare(vn, accType, new Expr.Select(Ix.cmp(BinaryFn.LT, tv, Ix.idx(warps)),
-                new Expr.Load(partials, Ix.min(tv, Ix.idx(warps - 1)), accType), constant(acc, identity(r.fn(), t)))));
-        for (int d = warps / 2; d >= 1; d /= 2) last.add(new Stmt.Assign(vn, combine(r.fn(), acc, vv, new Expr.ShuffleDown(vv, d))));
-        last.add(new Stmt.If(Ix.cmp(BinaryFn.EQ, tv, Ix.idx(0)), new Stmt.Store(out, ov, cast(vv, t)), new Stmt.Block(List.of())));
-        body.add(new Stmt.If(Ix.cmp(BinaryFn.LT, tv, Ix.idx(WARP)), new Stmt.Block(last), new Stmt.Block(List.of())));
+        body.add(block.strided(full -> new Stmt.Assign(an, combine(r.fn(), acc, av, cast(pw.value(x, full), acc)))));
+        block.combine(body, r.fn(), an, identity(r.fn(), t));
+        body.add(new Stmt.If(Ix.cmp(BinaryFn.EQ, block.thread(), Ix.idx(0)), new Stmt.Store(out, block.row(), cast(av, t)), new Stmt.Block(List.of())));
         return new Stmt.Block(body);
+    }
+
+    /**
+     * A GPU kernel with a block of {@value #BLOCK_THREADS} threads per row of {@code shape} over
+     * {@code axes} (a row: one index of the kept axes): each thread takes the row's elements
+     * {@code t, t + 256, …}, and the block combines values with warp shuffles and shared memory.
+     */
+    private final class RowBlock {
+        private final List<DimExpr> shape;
+        private final List<Integer> axes;
+        private final List<DimExpr> reducedShape = new ArrayList<>();
+        private final Expr length;
+        private final int partials;
+        private final String threadName = cx.fresh("t"), rowName = cx.fresh("o");
+        private final LType accType;
+
+        /** {@code rows}: how many rows (blocks); {@code acc}: the type combined values have. */
+        RowBlock(List<DimExpr> shape, List<Integer> axes, DType acc, Expr rows) {
+            this.shape = shape;
+            this.axes = axes;
+            this.accType = LType.scalar(acc);
+            for (int axis : axes.stream().sorted().toList()) reducedShape.add(shape.get(axis));
+            Expr n = Ix.idx(1);
+            for (var d : reducedShape) n = Ix.mul(n, Ix.dim(d));
+            this.length = n;
+            // one partial per warp, and one more to hand the block's result to every thread
+            this.partials = cx.shared(acc, BLOCK_THREADS / WARP + 1);
+            cx.launch(new LoopProgram.BlockLaunch(List.of(rows, Ix.idx(1), Ix.idx(1)), BLOCK_THREADS, List.of(partials)));
+        }
+
+        Expr thread() { return new Expr.Var(threadName, LType.INDEX); }
+
+        /** The row's (block's) index, C order over the kept axes. */
+        Expr row() { return new Expr.Var(rowName, LType.INDEX); }
+
+        /** The kept axes' indices of the row. */
+        List<Expr> kept() {
+            var keptShape = new ArrayList<DimExpr>();
+            for (int i = 0; i < shape.size(); i++) if (!axes.contains(i)) keptShape.add(shape.get(i));
+            return unflatten(row(), keptShape);
+        }
+
+        /** The kernel's first statements: the thread's and the row's index. */
+        List<Stmt> start() {
+            var body = new ArrayList<Stmt>();
+            body.add(new Stmt.Declare(threadName, LType.INDEX, new Expr.GpuIndex(Expr.GpuAxis.THREAD)));
+            body.add(new Stmt.Declare(rowName, LType.INDEX, new Expr.GpuIndex(Expr.GpuAxis.BLOCK_X)));
+            return body;
+        }
+
+        /** {@code body(full index)} for this thread's elements of the row: j * 256 + t while below the row's length. */
+        Stmt strided(Function<List<Expr>, Stmt> body) {
+            String jn = cx.fresh("j"), rn = cx.fresh("r");
+            var rv = new Expr.Var(rn, LType.INDEX);
+            var reduced = unflatten(rv, reducedShape);
+            var kept = kept();
+            var full = new ArrayList<Expr>();
+            int k = 0, q = 0;
+            for (int i = 0; i < shape.size(); i++) full.add(axes.contains(i) ? reduced.get(q++) : kept.get(k++));
+            var step = new Stmt.Block(List.of(
+                    new Stmt.Declare(rn, LType.INDEX, Ix.add(Ix.mul(new Expr.Var(jn, LType.INDEX), Ix.idx(BLOCK_THREADS)), thread())),
+                    new Stmt.If(Ix.cmp(BinaryFn.LT, rv, length), body.apply(full), new Stmt.Block(List.of()))));
+            return new Stmt.Loop(jn, Ix.idx(0), Ix.div(Ix.add(length, Ix.idx(BLOCK_THREADS - 1)), Ix.idx(BLOCK_THREADS)), 1, Stmt.Schedule.SERIAL, step);
+        }
+
+        /**
+         * Appends statements after which local {@code var} holds, in every thread, {@code fn} of
+         * all the threads' values: each warp folds its 32 with shuffles, the warps' results meet in
+         * shared memory, the first warp folds those and hands the result back through it.
+         */
+        void combine(List<Stmt> body, ReduceFn fn, String var, double identity) {
+            DType acc = accType.dtype();
+            var v = new Expr.Var(var, accType);
+            int warps = BLOCK_THREADS / WARP;
+            for (int d = WARP / 2; d >= 1; d /= 2) body.add(new Stmt.Assign(var, ReductionKernels.combine(fn, acc, v, new Expr.ShuffleDown(v, d))));
+            body.add(new Stmt.If(Ix.cmp(BinaryFn.EQ, Ix.mod(thread(), Ix.idx(WARP)), Ix.idx(0)),
+                    new Stmt.Store(partials, Ix.div(thread(), Ix.idx(WARP)), v), new Stmt.Block(List.of())));
+            body.add(new Stmt.Barrier());
+            var first = new ArrayList<Stmt>();
+            String wn = cx.fresh("w");
+            var w = new Expr.Var(wn, accType);
+            first.add(new Stmt.Declare(wn, accType, new Expr.Select(Ix.cmp(BinaryFn.LT, thread(), Ix.idx(warps)),
+                    new Expr.Load(partials, Ix.min(thread(), Ix.idx(warps - 1)), accType), constant(acc, identity))));
+            for (int d = warps / 2; d >= 1; d /= 2) first.add(new Stmt.Assign(wn, ReductionKernels.combine(fn, acc, w, new Expr.ShuffleDown(w, d))));
+            first.add(new Stmt.If(Ix.cmp(BinaryFn.EQ, thread(), Ix.idx(0)), new Stmt.Store(partials, Ix.idx(warps), w), new Stmt.Block(List.of())));
+            body.add(new Stmt.If(Ix.cmp(BinaryFn.LT, thread(), Ix.idx(WARP)), new Stmt.Block(first), new Stmt.Block(List.of())));
+            body.add(new Stmt.Barrier());
+            body.add(new Stmt.Assign(var, new Expr.Load(partials, Ix.idx(warps), accType)));
+        }
     }
 
     /** A C-order flat index split into one index per axis of {@code shape}. */
@@ -251,6 +305,7 @@ final class ReductionKernels {
         DType t = n.type().dtype();
         var keptShape = new ArrayList<DimExpr>();
         for (int i = 0; i < xShape.size(); i++) if (!axes.contains(i)) keptShape.add(xShape.get(i));
+        if (cx.gpu && longRows(xShape, axes)) return blockSoftmax(n, axes, out, keptShape);
         return cx.nest(keptShape, "o", Stmt.Schedule.PARALLEL, kept -> {
             String m = cx.fresh("max"), s = cx.fresh("sum");
             var mv = new Expr.Var(m, LType.scalar(DType.F64));
@@ -277,6 +332,55 @@ final class ReductionKernels {
             }
             return new Stmt.Block(body);
         });
+    }
+
+    /** Whether rows over {@code axes} have at least {@value #BLOCK_THREADS} elements (or a count known only at run time). */
+    private static boolean longRows(List<DimExpr> shape, List<Integer> axes) {
+        DimExpr n = DimExpr.constant(1);
+        for (int axis : axes) n = n.times(shape.get(axis));
+        var length = n.constantValue();
+        return length.isEmpty() || length.getAsLong() >= BLOCK_THREADS;
+    }
+
+    /**
+     * Softmax, log-softmax and logsumexp on a GPU with long rows: a block per row ({@link
+     * RowBlock}) finds the row's maximum, then the sum of exp(x - max), each combined across the
+     * block, then writes the row (or its one value), each thread its own elements. Double, as on
+     * the CPUs.
+     */
+    private Stmt blockSoftmax(Node n, List<Integer> axes, int out, List<DimExpr> keptShape) {
+        int x = n.inputs().get(0);
+        var xShape = cx.node(x).type().shape();
+        DType t = n.type().dtype();
+        Expr rows = Ix.idx(1);
+        for (var d : keptShape) rows = Ix.mul(rows, Ix.dim(d));
+        var block = new RowBlock(xShape, axes, DType.F64, rows);
+        var body = block.start();
+        String m = cx.fresh("max"), s = cx.fresh("sum");
+        var mv = new Expr.Var(m, LType.scalar(DType.F64));
+        var sv = new Expr.Var(s, LType.scalar(DType.F64));
+        Function<List<Expr>, Expr> xAt = full -> cast(pw.value(x, full), DType.F64);
+        body.add(new Stmt.Declare(m, LType.scalar(DType.F64), constant(DType.F64, Double.NEGATIVE_INFINITY)));
+        body.add(block.strided(full -> new Stmt.Assign(m, new Expr.Binary(BinaryFn.MAX, mv, xAt.apply(full), mv.type()))));
+        block.combine(body, ReduceFn.MAX, m, Double.NEGATIVE_INFINITY);
+        body.add(new Stmt.Declare(s, LType.scalar(DType.F64), constant(DType.F64, 0)));
+        body.add(block.strided(full -> new Stmt.Assign(s,
+                new Expr.Binary(BinaryFn.ADD, sv, new Expr.Unary(UnaryFn.EXP, sub(xAt.apply(full), mv)), sv.type()))));
+        block.combine(body, ReduceFn.SUM, s, 0);
+        switch (n.op()) {
+            case Op.Softmax sm -> body.add(block.strided(full -> new Stmt.Store(out, Ix.linear(full, xShape),
+                    cast(new Expr.Binary(BinaryFn.DIV, new Expr.Unary(UnaryFn.EXP, sub(xAt.apply(full), mv)), sv, sv.type()), t))));
+            case Op.LogSoftmax ls -> body.add(block.strided(full -> new Stmt.Store(out, Ix.linear(full, xShape),
+                    cast(sub(sub(xAt.apply(full), mv), new Expr.Unary(UnaryFn.LOG, sv)), t))));
+            default -> {
+                Expr infinite = new Expr.Binary(BinaryFn.OR, Ix.cmp(BinaryFn.EQ, mv, constant(DType.F64, Double.POSITIVE_INFINITY)),
+                        Ix.cmp(BinaryFn.EQ, mv, constant(DType.F64, Double.NEGATIVE_INFINITY)), LType.scalar(DType.BOOL));
+                Expr lse = new Expr.Binary(BinaryFn.ADD, mv, new Expr.Unary(UnaryFn.LOG, sv), sv.type());
+                body.add(new Stmt.If(Ix.cmp(BinaryFn.EQ, block.thread(), Ix.idx(0)),
+                        new Stmt.Store(out, block.row(), cast(new Expr.Select(infinite, mv, lse), t)), new Stmt.Block(List.of())));
+            }
+        }
+        return new Stmt.Block(body);
     }
 
     /** Loops over the reduced axes of {@code shape}; the body sees the full index (kept and reduced positions merged). */

@@ -40,7 +40,7 @@ class GpuConvTest {
         "1, 10, 10, 4, 3, 3, 5, 3, 2, true, inputGrad",
         "2, 7, 8, 66, 2, 2, 3, 2, 1, false, inputGrad",
     })
-    void agreesWithTheEvaluator(long batch, int h, int w, int c, int kh, int kw, int o, int stride, int dilation, boolean same, String op) {
+    void agreesWithTheEvaluatorAndAssembles(long batch, int h, int w, int c, int kh, int kw, int o, int stride, int dilation, boolean same, String op) throws Exception {
         var g = new GraphBuilder();
         var window = new Op.Window(stride, stride, dilation, dilation, same);
         var xType = TensorType.of(DType.F32, DimExpr.var("B"), DimExpr.constant(h), DimExpr.constant(w), DimExpr.constant(c));
@@ -74,6 +74,7 @@ class GpuConvTest {
             for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
             inputs.put(((Op.Input) node.op()).name(), Tensor.of(v, s));
         }
+        PtxAssemblyTest.assertAssembles(graph.name(), List.of(gpu), "sm_80");
         Agreement.assertClose(TestBackend.GPU_SIMULATED, LoopLowering.lower(fused), gpu, inputs, new HashMap<>(dims), 1e-4, 1e-5);
     }
 }

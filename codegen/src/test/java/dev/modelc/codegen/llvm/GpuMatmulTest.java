@@ -37,7 +37,7 @@ class GpuMatmulTest {
         "20, 17, 9, 3, true, true, false",
         "5, 100, 3, 2, false, false, true",
     })
-    void agreesWithTheEvaluator(int m, int k, int n, int batch, boolean aT, boolean bT, boolean epilogue) {
+    void agreesWithTheEvaluatorAndAssembles(int m, int k, int n, int batch, boolean aT, boolean bT, boolean epilogue) throws Exception {
         var g = new GraphBuilder();
         var lead = batch > 0 ? List.of(DimExpr.constant(batch)) : List.<DimExpr>of();
         int a = g.input(Op.Role.INPUT, "a", TensorType.of(DType.F32, shape(lead, aT ? k : m, aT ? m : k)));
@@ -64,6 +64,7 @@ class GpuMatmulTest {
             for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
             inputs.put(in.name(), Tensor.of(v, s));
         }
+        PtxAssemblyTest.assertAssembles(graph.name(), List.of(gpu), "sm_80");
         Agreement.assertClose(TestBackend.GPU_SIMULATED, LoopLowering.lower(fused), gpu, inputs, new HashMap<>(), 1e-4, 1e-5);
     }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * GPU reductions on the simulated GPU against the evaluator: a block of threads per output with
  * warp shuffles and shared memory where there are few outputs over many elements (in f32, f64,
- * i32 and i64, with a batch size known only at run time), a thread per output otherwise.
+ * i32 and i64, with a batch size known only at run time), and for softmax, log-softmax and
+ * logsumexp over long rows; a thread per output (or row) otherwise.
  */
 class GpuReduceTest {
     @ParameterizedTest(name = "{0} {1} of {2} over {3}, B={4}: {5}")
@@ -38,14 +39,24 @@ class GpuReduceTest {
         "PROD; F32; 256,2; 0; 0; block",
         "SUM; F32; B,40; 0; 300; thread",
         "SUM; F32; 20,30; 1; 0; thread",
+        "SOFTMAX; F32; B,300; 1; 3; block",
+        "LOG_SOFTMAX; F32; 2,B; 1; 1000; block",
+        "LOGSUMEXP; F32; B,3,100; 1,2; 5; block",
+        "SOFTMAX; F64; 4,B; 0,1; 70; block",
+        "SOFTMAX; F32; B,10; 1; 6; thread",
     })
-    void agreesWithTheEvaluator(String fn, String dtype, String shape, String axes, long batch, String kind) {
+    void agreesWithTheEvaluatorAndAssembles(String fn, String dtype, String shape, String axes, long batch, String kind) throws Exception {
         var g = new GraphBuilder();
         var dims = Arrays.stream(shape.split(",")).map(d -> d.equals("B") ? DimExpr.var("B") : DimExpr.constant(Long.parseLong(d))).toArray(DimExpr[]::new);
         DType t = DType.valueOf(dtype);
         int x = g.input(Op.Role.INPUT, "x", TensorType.of(t, dims));
         var axisList = Arrays.stream(axes.split(",")).map(Integer::parseInt).toList();
-        int y = g.reduce(Op.ReduceFn.valueOf(fn), x, axisList);
+        int y = switch (fn) {
+            case "SOFTMAX" -> g.softmax(x, axisList);
+            case "LOG_SOFTMAX" -> g.logSoftmax(x, axisList);
+            case "LOGSUMEXP" -> g.logSumExp(x, axisList);
+            default -> g.reduce(Op.ReduceFn.valueOf(fn), x, axisList);
+        };
         Graph graph = g.build("r", List.of(new Graph.Result("y", y)));
         var fused = Fusion.fuse(graph);
         var gpu = LoopLowering.lowerForGpu(fused);
@@ -67,6 +78,7 @@ class GpuReduceTest {
             default -> throw new IllegalArgumentException(dtype);
         };
         var inputs = new HashMap<String, Tensor>(Map.of("x", input));
+        PtxAssemblyTest.assertAssembles(graph.name(), List.of(gpu), "sm_80");
         Agreement.assertClose(TestBackend.GPU_SIMULATED, LoopLowering.lower(fused), gpu, inputs, new HashMap<>(bound), 1e-5, 1e-6);
     }
 }

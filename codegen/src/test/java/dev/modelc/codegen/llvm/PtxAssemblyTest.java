@@ -73,6 +73,30 @@ class PtxAssemblyTest {
         }
     }
 
+    /**
+     * Asserts that {@code programs}' PTX for {@code arch} assembles with ptxas, where ptxas (and,
+     * for programs calling math functions, libdevice) is on this machine; otherwise nothing.
+     */
+    static void assertAssembles(String name, List<LoopProgram> programs, String arch) throws Exception {
+        Path ptxas = ptxas();
+        if (ptxas == null || Libdevice.find().isEmpty()) return;
+        var module = PtxCompiler.compile(name, programs, arch);
+        Path dir = Files.createTempDirectory("modelc-ptx");
+        try {
+            Path ptx = dir.resolve("m.ptx");
+            Files.writeString(ptx, module.ptx());
+            var p = new ProcessBuilder(ptxas.toString(), "-arch=" + arch, ptx.toString(), "-o", dir.resolve("m.cubin").toString())
+                    .redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "ptxas timed out");
+            assertEquals(0, p.exitValue(), "ptxas -arch=" + arch + " rejected the PTX of " + name + ":\n" + log);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+            }
+        }
+    }
+
     private static void assertTrue(boolean condition, String message) { org.junit.jupiter.api.Assertions.assertTrue(condition, message); }
 
     /** ptxas on the PATH or in the CUDA toolkit, or null. */
