@@ -26,6 +26,12 @@ import java.util.List;
 final class GpuMatMulKernels {
     static final int TILE = 64, DEPTH = 16, THREADS = 256, PER = 4, STRIDE = TILE / PER;
 
+    /**
+     * A shared tile's row length: 4 floats more than the tile, so that the tensor-core fragments'
+     * reads (lanes 4 rows of 64 apart) fall in different banks.
+     */
+    static final int ROW = TILE + 4;
+
     private final KernelContext cx;
     private final Pointwise pointwise;
 
@@ -160,7 +166,7 @@ final class GpuMatMulKernels {
         var shape = n.type().shape();
         Expr matrices = Ix.idx(1);
         for (var d : p.batchShape()) matrices = Ix.mul(matrices, Ix.dim(d));
-        int as = cx.shared(DType.F32, (long) DEPTH * TILE), bs = cx.shared(DType.F32, (long) DEPTH * TILE);
+        int as = cx.shared(DType.F32, (long) DEPTH * ROW), bs = cx.shared(DType.F32, (long) DEPTH * ROW);
         cx.launch(new LoopProgram.BlockLaunch(List.of(blocks(p.n()), blocks(p.m()), matrices), THREADS, List.of(as, bs)));
 
         var body = new ArrayList<Stmt>();
@@ -190,32 +196,24 @@ final class GpuMatMulKernels {
             // A's tile: TILE rows of m by DEPTH of k
             Expr am = declare(step, "am", p.aAlongRows() ? Ix.mod(e, Ix.idx(TILE)) : Ix.div(e, Ix.idx(DEPTH)));
             Expr ak = declare(step, "ak", p.aAlongRows() ? Ix.div(e, Ix.idx(TILE)) : Ix.mod(e, Ix.idx(DEPTH)));
-            step.add(guardedCopy(as, Ix.add(Ix.mul(ak, Ix.idx(TILE)), am), Ix.add(row0, am), p.m(), Ix.add(k0v, ak), p.k(),
+            step.add(guardedCopy(as, Ix.add(Ix.mul(ak, Ix.idx(ROW)), am), Ix.add(row0, am), p.m(), Ix.add(k0v, ak), p.k(),
                     (row, col) -> p.a().at(batch, row, col)));
             // B's tile: DEPTH rows of k by TILE of n
             Expr bn = declare(step, "bn", p.bAlongK() ? Ix.div(e, Ix.idx(DEPTH)) : Ix.mod(e, Ix.idx(TILE)));
             Expr bk = declare(step, "bk", p.bAlongK() ? Ix.mod(e, Ix.idx(DEPTH)) : Ix.div(e, Ix.idx(TILE)));
-            step.add(guardedCopy(bs, Ix.add(Ix.mul(bk, Ix.idx(TILE)), bn), Ix.add(k0v, bk), p.k(), Ix.add(col0, bn), p.n(),
+            step.add(guardedCopy(bs, Ix.add(Ix.mul(bk, Ix.idx(ROW)), bn), Ix.add(k0v, bk), p.k(), Ix.add(col0, bn), p.n(),
                     (row, col) -> p.b().at(batch, row, col)));
         }
         step.add(new Stmt.Barrier());
-        for (int kk = 0; kk < DEPTH; kk++) {
-            var a = new Expr[PER];
-            var b = new Expr[PER];
-            for (int i = 0; i < PER; i++) {
-                a[i] = declare(step, "a", new Expr.Load(as, Ix.add(Ix.idx((long) kk * TILE), Ix.add(ty, Ix.idx((long) STRIDE * i))), f32), f32);
-                b[i] = declare(step, "b", new Expr.Load(bs, Ix.add(Ix.idx((long) kk * TILE), Ix.add(tx, Ix.idx((long) STRIDE * i))), f32), f32);
-            }
-            for (int i = 0; i < PER; i++) {
-                for (int j = 0; j < PER; j++) step.add(new Stmt.Assign(((Expr.Var) acc[i][j]).name(), new Expr.Fma(a[i], b[j], acc[i][j])));
-            }
-        }
+        if (cx.tf32) tensorCoreSteps(step, as, bs, t, acc);
+        else fmaSteps(step, as, bs, tx, ty, acc);
         step.add(new Stmt.Barrier());
         body.add(new Stmt.Loop(k0, Ix.idx(0), p.k(), DEPTH, Stmt.Schedule.SERIAL, new Stmt.Block(step)));
 
         for (int i = 0; i < PER; i++) {
             for (int j = 0; j < PER; j++) {
-                Expr gm = Ix.add(row0, Ix.add(ty, Ix.idx((long) STRIDE * i))), gn = Ix.add(col0, Ix.add(tx, Ix.idx((long) STRIDE * j)));
+                Expr[] at = tileOffset(t, tx, ty, i, j);
+                Expr gm = Ix.add(row0, at[0]), gn = Ix.add(col0, at[1]);
                 var index = p.place().at(batch, gm, gn);
                 var store = new ArrayList<Stmt>(List.of(new Stmt.Store(out, Ix.linear(index, shape), acc[i][j])));
                 if (epilogue >= 0) store.add(new Stmt.Store(out, Ix.linear(index, shape), pointwise.compute(epilogue, index)));
@@ -223,6 +221,62 @@ final class GpuMatMulKernels {
             }
         }
         return new Stmt.Block(body);
+    }
+
+    /** The slice's DEPTH k one after another: each thread's 4 A and 4 B values from shared memory and 16 FMAs. */
+    private void fmaSteps(List<Stmt> step, int as, int bs, Expr tx, Expr ty, Expr[][] acc) {
+        var f32 = LType.scalar(DType.F32);
+        for (int kk = 0; kk < DEPTH; kk++) {
+            var a = new Expr[PER];
+            var b = new Expr[PER];
+            for (int i = 0; i < PER; i++) {
+                a[i] = declare(step, "a", new Expr.Load(as, Ix.add(Ix.idx((long) kk * ROW), Ix.add(ty, Ix.idx((long) STRIDE * i))), f32), f32);
+                b[i] = declare(step, "b", new Expr.Load(bs, Ix.add(Ix.idx((long) kk * ROW), Ix.add(tx, Ix.idx((long) STRIDE * i))), f32), f32);
+            }
+            for (int i = 0; i < PER; i++) {
+                for (int j = 0; j < PER; j++) step.add(new Stmt.Assign(((Expr.Var) acc[i][j]).name(), new Expr.Fma(a[i], b[j], acc[i][j])));
+            }
+        }
+    }
+
+    /**
+     * The slice on the tensor cores: warp w takes rows 16·(w % 4) and columns 32·(w / 4) of the
+     * tile, four {@code mma.m16n8k8} (TF32) per 8 of k, its 16 accumulators per lane laid out as
+     * {@link Stmt.MmaTf32} says (c[j] is n-tile j's four values).
+     */
+    private void tensorCoreSteps(List<Stmt> step, int as, int bs, Expr t, Expr[][] acc) {
+        var f32 = LType.scalar(DType.F32);
+        Expr lane = declare(step, "lane", Ix.mod(t, Ix.idx(32))), warp = declare(step, "warp", Ix.div(t, Ix.idx(32)));
+        Expr g = declare(step, "g", Ix.div(lane, Ix.idx(4))), q = declare(step, "q", Ix.mod(lane, Ix.idx(4)));
+        Expr rowBase = declare(step, "wm", Ix.add(Ix.mul(Ix.mod(warp, Ix.idx(4)), Ix.idx(16)), g));
+        Expr colBase = declare(step, "wn", Ix.add(Ix.mul(Ix.div(warp, Ix.idx(4)), Ix.idx(32)), g));
+        for (int ks = 0; ks < DEPTH; ks += 8) {
+            Expr k1 = Ix.mul(Ix.add(Ix.idx(ks), q), Ix.idx(ROW)), k2 = Ix.mul(Ix.add(Ix.idx(ks + 4), q), Ix.idx(ROW));
+            var a = List.of(
+                    declare(step, "a", new Expr.Load(as, Ix.add(k1, rowBase), f32), f32),
+                    declare(step, "a", new Expr.Load(as, Ix.add(k1, Ix.add(rowBase, Ix.idx(8))), f32), f32),
+                    declare(step, "a", new Expr.Load(as, Ix.add(k2, rowBase), f32), f32),
+                    declare(step, "a", new Expr.Load(as, Ix.add(k2, Ix.add(rowBase, Ix.idx(8))), f32), f32));
+            for (int j = 0; j < PER; j++) {
+                Expr col = Ix.add(colBase, Ix.idx(8L * j));
+                var b = List.of(declare(step, "b", new Expr.Load(bs, Ix.add(k1, col), f32), f32),
+                        declare(step, "b", new Expr.Load(bs, Ix.add(k2, col), f32), f32));
+                var c = List.of(acc[j][0], acc[j][1], acc[j][2], acc[j][3]);
+                var d = c.stream().map(e -> ((Expr.Var) e).name()).toList();
+                step.add(new Stmt.MmaTf32(d, a, b, c));
+            }
+        }
+    }
+
+    /** Where accumulator (i, j) of this thread lies in the tile: (row, column) offsets. */
+    private Expr[] tileOffset(Expr t, Expr tx, Expr ty, int i, int j) {
+        if (!cx.tf32) return new Expr[] {Ix.add(ty, Ix.idx((long) STRIDE * i)), Ix.add(tx, Ix.idx((long) STRIDE * j))};
+        // n-tile i of the warp, value j of the fragment: rows g and g + 8, columns 2q and 2q + 1
+        Expr lane = Ix.mod(t, Ix.idx(32)), warp = Ix.div(t, Ix.idx(32));
+        Expr g = Ix.div(lane, Ix.idx(4)), q = Ix.mod(lane, Ix.idx(4));
+        Expr row = Ix.add(Ix.add(Ix.mul(Ix.mod(warp, Ix.idx(4)), Ix.idx(16)), g), Ix.idx(j >= 2 ? 8 : 0));
+        Expr col = Ix.add(Ix.add(Ix.mul(Ix.div(warp, Ix.idx(4)), Ix.idx(32)), Ix.idx(8L * i)), Ix.add(Ix.mul(q, Ix.idx(2)), Ix.idx(j % 2)));
+        return new Expr[] {row, col};
     }
 
     private interface Guarded {

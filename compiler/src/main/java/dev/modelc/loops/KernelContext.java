@@ -25,11 +25,14 @@ final class KernelContext {
      * CPU a nested parallel loop runs inside its outer one's thread, as a serial loop would).
      */
     final boolean gpu;
+    /** On a GPU: whether f32 matrix products use the tensor cores with TF32 inputs ({@link Stmt.MmaTf32}). */
+    final boolean tf32;
     private int fresh;
 
     /** {@code buffers}: the program's, to which {@link #scratch} appends. */
-    KernelContext(FusedGraph fused, Map<Integer, Integer> bufferOfStorage, List<LoopProgram.Buffer> buffers, boolean gpu) {
+    KernelContext(FusedGraph fused, Map<Integer, Integer> bufferOfStorage, List<LoopProgram.Buffer> buffers, boolean gpu, boolean tf32) {
         this.gpu = gpu;
+        this.tf32 = tf32;
         this.fused = fused;
         this.byId = fused.graph().byId();
         this.bufferOfStorage = bufferOfStorage;

@@ -34,6 +34,7 @@ final class KernelInterpreter {
     private void exec(Stmt s) {
         switch (s) {
             case Stmt.Barrier x -> throw gpuOnly("barrier");
+            case Stmt.MmaTf32 m -> throw gpuOnly("mma_tf32");
             case Stmt.Block b -> block(b);
             case Stmt.Loop l -> loop(l);
             case Stmt.Declare d -> locals.put(d.var(), eval(d.init()));

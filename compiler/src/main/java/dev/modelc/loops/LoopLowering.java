@@ -28,16 +28,23 @@ public final class LoopLowering {
     public static LoopProgram lower(FusedGraph fused) { return lower(fused, VECTOR_BITS); }
 
     /** With vectors of {@code vectorBits} (0: scalar code only). */
-    public static LoopProgram lower(FusedGraph fused, int vectorBits) { return lower(fused, vectorBits, false); }
+    public static LoopProgram lower(FusedGraph fused, int vectorBits) { return lower(fused, vectorBits, false, false); }
 
     /**
      * For a GPU: scalar code (a thread is one lane), the plain per-element kernels, and every loop
      * over a kernel's output elements parallel, so that a GPU backend can give each element its
      * own thread.
      */
-    public static LoopProgram lowerForGpu(FusedGraph fused) { return lower(fused, 0, true); }
+    public static LoopProgram lowerForGpu(FusedGraph fused) { return lower(fused, 0, true, false); }
 
-    private static LoopProgram lower(FusedGraph fused, int vectorBits, boolean gpu) {
+    /**
+     * As {@link #lowerForGpu(FusedGraph)}, with f32 matrix products (matmul, conv) on the tensor
+     * cores where {@code tf32}: inputs rounded to TF32 (10 bits of mantissa), f32 sums; for GPUs
+     * of sm_80 and newer.
+     */
+    public static LoopProgram lowerForGpu(FusedGraph fused, boolean tf32) { return lower(fused, 0, true, tf32); }
+
+    private static LoopProgram lower(FusedGraph fused, int vectorBits, boolean gpu, boolean tf32) {
         var g = fused.graph();
         var buffers = new ArrayList<LoopProgram.Buffer>();
         var bufferOf = new HashMap<Integer, Integer>();
@@ -60,7 +67,7 @@ public final class LoopLowering {
             buffers.add(new LoopProgram.Buffer(buffers.size(), "t" + n.id(), n.type().dtype(), n.type().shape(), LoopProgram.Kind.TEMP,
                     fused.slots().get(n.id())));
         }
-        var cx = new KernelContext(fused, bufferOf, buffers, gpu);
+        var cx = new KernelContext(fused, bufferOf, buffers, gpu, tf32);
         var pointwise = new Pointwise(cx);
         var reductions = new ReductionKernels(cx, pointwise, vectorBits);
         var matmul = new MatMulKernels(cx, pointwise, vectorBits);

@@ -84,6 +84,10 @@ public final class LoopPrinter {
             case Stmt.Store st -> sb.append(pad).append(access(st.buffer(), st.index(), st.value().type().lanes())).append(" = ")
                     .append(expr(st.value())).append('\n');
             case Stmt.Barrier x -> sb.append(pad).append("barrier\n");
+            case Stmt.MmaTf32 m -> sb.append(pad).append('(').append(String.join(", ", m.d())).append(") = mma_tf32(")
+                    .append(m.a().stream().map(this::expr).collect(Collectors.joining(", "))).append("; ")
+                    .append(m.b().stream().map(this::expr).collect(Collectors.joining(", "))).append("; ")
+                    .append(m.c().stream().map(this::expr).collect(Collectors.joining(", "))).append(")\n");
             case Stmt.If i -> {
                 sb.append(pad).append("if ").append(expr(i.cond())).append(" {\n");
                 stmt(i.then(), depth + 1);

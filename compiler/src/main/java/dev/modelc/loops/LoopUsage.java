@@ -80,6 +80,17 @@ public final class LoopUsage {
                 stmt(i.otherwise(), new HashSet<>(bound));
             }
             case Stmt.Barrier x -> {}
+            case Stmt.MmaTf32 m -> {
+                for (var e : m.a()) expr(e, bound);
+                for (var e : m.b()) expr(e, bound);
+                for (var e : m.c()) expr(e, bound);
+                for (String v : m.d()) {
+                    if (!bound.contains(v)) {
+                        free.add(v);
+                        assignedFree.add(v);
+                    }
+                }
+            }
         }
     }
 
@@ -120,6 +131,7 @@ public final class LoopUsage {
             case Stmt.Store st -> 1 + nodes(st.index()) + nodes(st.value());
             case Stmt.If i -> nodes(i.cond()) + Math.max(work(i.then()), work(i.otherwise()));
             case Stmt.Barrier x -> 1;
+            case Stmt.MmaTf32 m -> 16;
         };
     }
 

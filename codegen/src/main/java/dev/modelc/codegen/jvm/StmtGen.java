@@ -29,6 +29,7 @@ final class StmtGen {
     void stmt(Stmt s) {
         switch (s) {
             case Stmt.Barrier x -> throw ExprGen.gpuOnly("barrier");
+            case Stmt.MmaTf32 m -> throw ExprGen.gpuOnly("mma_tf32");
             case Stmt.Block b -> {
                 var outer = locals.open();
                 b.body().forEach(this::stmt);

@@ -57,6 +57,9 @@ final class FunctionEmitter {
 
         void barrier(LLVMBuilderRef b);
 
+        /** The warp's {@code mma.m16n8k8} with TF32 inputs: this lane's four D values from its fragments (f32 values). */
+        LLVMValueRef[] mmaTf32(LLVMBuilderRef b, LLVMValueRef[] a, LLVMValueRef[] bFragment, LLVMValueRef[] c);
+
         LLVMValueRef shared(LLVMBuilderRef b, int buffer);
     }
 
@@ -208,6 +211,11 @@ final class FunctionEmitter {
     private void stmt(Stmt s) {
         switch (s) {
             case Stmt.Barrier x -> gpu("barrier").barrier(b);
+            case Stmt.MmaTf32 m -> {
+                LLVMValueRef[] d = gpu("mma_tf32").mmaTf32(b, m.a().stream().map(this::expr).toArray(LLVMValueRef[]::new),
+                        m.b().stream().map(this::expr).toArray(LLVMValueRef[]::new), m.c().stream().map(this::expr).toArray(LLVMValueRef[]::new));
+                for (int i = 0; i < 4; i++) LLVMBuildStore(b, d[i], local(m.d().get(i)).slot());
+            }
             case Stmt.Block block -> {
                 scopes.push(new HashMap<>());
                 for (Stmt x : block.body()) stmt(x);

@@ -112,6 +112,7 @@ final class GridSegments {
             case Stmt.Declare d -> {}
             case Stmt.Store st -> {}
             case Stmt.Barrier x -> {}
+            case Stmt.MmaTf32 m -> out.addAll(m.d());
         }
     }
 

@@ -44,12 +44,24 @@ public final class PtxCompiler {
     /** Where NVIDIA's libdevice is on this machine, if anywhere: needed to generate PTX that calls math functions. */
     public static java.util.Optional<java.nio.file.Path> libdevice() { return Libdevice.find(); }
 
-    /** Loop IR for GPU kernels ({@link dev.modelc.loops.LoopLowering#lowerForGpu}). */
-    public static LoopProgram lower(dev.modelc.fuse.FusedGraph fused) { return dev.modelc.loops.LoopLowering.lowerForGpu(fused); }
+    /**
+     * Loop IR for GPU kernels ({@link dev.modelc.loops.LoopLowering#lowerForGpu}); with
+     * {@code -Dmodelc.cuda.tf32=true}, f32 matrix products on the tensor cores with TF32 inputs
+     * (about 3 decimal digits per input; sm_80 and newer).
+     */
+    public static LoopProgram lower(dev.modelc.fuse.FusedGraph fused) {
+        return dev.modelc.loops.LoopLowering.lowerForGpu(fused, Boolean.getBoolean(TF32));
+    }
+
+    /** The system property that puts f32 matrix products on the tensor cores (TF32). */
+    public static final String TF32 = "modelc.cuda.tf32";
 
     /** One module holding every program's kernels (their names start with each entry's). */
     public static PtxModule compile(String model, List<LoopProgram> programs, String arch) {
         checkArch(arch);
+        if (Integer.parseInt(arch.substring(3)) < 80 && programs.stream().anyMatch(PtxCompiler::usesTensorCores)) {
+            throw new IllegalArgumentException("TF32 tensor cores (" + TF32 + ") need sm_80 or newer, not " + arch);
+        }
         synchronized (LlvmCompiler.LOCK) {
             try (var c = new Compilation(model, programs, arch, false)) {
                 c.optimize();
@@ -114,6 +126,18 @@ public final class PtxCompiler {
         }
         if (best == null) throw new IllegalArgumentException("a GPU of compute capability " + major + "." + minor + " is older than modelc supports (" + ARCHES.getFirst() + ")");
         return best;
+    }
+
+    private static boolean usesTensorCores(LoopProgram p) { return p.kernels().stream().anyMatch(k -> usesTensorCores(k.body())); }
+
+    private static boolean usesTensorCores(dev.modelc.loops.Stmt s) {
+        return switch (s) {
+            case dev.modelc.loops.Stmt.Block b -> b.body().stream().anyMatch(PtxCompiler::usesTensorCores);
+            case dev.modelc.loops.Stmt.Loop l -> usesTensorCores(l.body());
+            case dev.modelc.loops.Stmt.If i -> usesTensorCores(i.then()) || usesTensorCores(i.otherwise());
+            case dev.modelc.loops.Stmt.MmaTf32 m -> true;
+            default -> false;
+        };
     }
 
     static void checkArch(String arch) {

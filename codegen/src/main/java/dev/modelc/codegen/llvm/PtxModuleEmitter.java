@@ -27,9 +27,9 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * {@code t, t + T, …} of their parallel loops on global thread {@code t} of {@code T}.
  *
  * <p>In simulated mode ({@link SimulatedGpu}) the same kernels are written for this CPU: ordinary
- * functions taking {@code (…, thread, block, threads per block, blocks, barrier, shuffle, shared
- * buffers...)} after the dimensions, where PTX reads special registers, calls {@code bar.sync}
- * and {@code shfl.sync}, and addresses shared memory.
+ * functions taking {@code (…, thread, block, threads per block, blocks, barrier, shuffle, mma,
+ * shared buffers...)} after the dimensions, where PTX reads special registers, calls
+ * {@code bar.sync}, {@code shfl.sync} and {@code mma.sync}, and addresses shared memory.
  */
 final class PtxModuleEmitter implements FunctionEmitter.Host {
     /** LLVM's calling convention number for PTX kernel entry points ({@code ptx_kernel}). */
@@ -120,7 +120,7 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
         for (int i = 0; i < n; i++) params.add(ir.ptr);
         for (int i = 0; i < d; i++) params.add(ir.i64);
         if (simulated) {
-            params.addAll(List.of(ir.i64, ir.i64, ir.i64, ir.i64, ir.ptr, ir.ptr));
+            params.addAll(List.of(ir.i64, ir.i64, ir.i64, ir.i64, ir.ptr, ir.ptr, ir.ptr));
             for (int i = 0; i < shared.size(); i++) params.add(ir.ptr);
         }
         LLVMValueRef f = LLVMAddFunction(ir.module, name, ir.functionType(ir.voidType, params.toArray(new LLVMTypeRef[0])));
@@ -246,6 +246,23 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
         }
 
         @Override
+        public LLVMValueRef[] mmaTf32(LLVMBuilderRef b, LLVMValueRef[] a, LLVMValueRef[] bFragment, LLVMValueRef[] c) {
+            String round = "llvm.nvvm.f2tf32.rna";
+            LLVMValueRef cvt = ir.declare(round, ir.i32, ir.f32);
+            LLVMValueRef[] args = new LLVMValueRef[10];
+            for (int i = 0; i < 4; i++) args[i] = LLVMBuildCall2(b, ir.declaredType(round), cvt, Ir.pointers(a[i]), 1, "");
+            for (int i = 0; i < 2; i++) args[4 + i] = LLVMBuildCall2(b, ir.declaredType(round), cvt, Ir.pointers(bFragment[i]), 1, "");
+            System.arraycopy(c, 0, args, 6, 4);
+            String name = "llvm.nvvm.mma.m16n8k8.row.col.tf32";
+            LLVMTypeRef result = LLVMStructTypeInContext(ir.context, Ir.pointers(ir.f32, ir.f32, ir.f32, ir.f32), 4, 0);
+            LLVMValueRef f = ir.declare(name, result, ir.i32, ir.i32, ir.i32, ir.i32, ir.i32, ir.i32, ir.f32, ir.f32, ir.f32, ir.f32);
+            LLVMValueRef d = LLVMBuildCall2(b, ir.declaredType(name), f, Ir.pointers(args), args.length, "");
+            LLVMValueRef[] out = new LLVMValueRef[4];
+            for (int i = 0; i < 4; i++) out[i] = LLVMBuildExtractValue(b, d, i, "");
+            return out;
+        }
+
+        @Override
         public LLVMValueRef shared(LLVMBuilderRef b, int buffer) {
             LLVMValueRef g = sharedArrays.get(buffer);
             if (g == null) throw new IllegalStateException(kernel + " uses buffer " + buffer + " as shared but its launch does not name it");
@@ -266,7 +283,9 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
         private final int first;
         private final List<Integer> shared;
 
-        /** @param first the index of the thread parameter (then block, threads per block, blocks, barrier, shuffle, shared...) */
+        private LLVMValueRef mmaIn, mmaOut;
+
+        /** @param first the index of the thread parameter (then block, threads per block, blocks, barrier, shuffle, mma, shared...) */
         Simulated(LLVMValueRef function, int first, List<Integer> shared) {
             this.function = function;
             this.first = first;
@@ -307,7 +326,36 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
         public LLVMValueRef shared(LLVMBuilderRef b, int buffer) {
             int at = shared.indexOf(buffer);
             if (at < 0) throw new IllegalStateException("buffer " + buffer + " is used as shared but its launch does not name it");
-            return LLVMGetParam(function, first + 6 + at);
+            return LLVMGetParam(function, first + 7 + at);
+        }
+
+        /** Calls the simulator's {@code mma(float in[10], float out[4])} with this lane's fragments (the simulator rounds to TF32). */
+        @Override
+        public LLVMValueRef[] mmaTf32(LLVMBuilderRef b, LLVMValueRef[] a, LLVMValueRef[] bFragment, LLVMValueRef[] c) {
+            if (mmaIn == null) {
+                // in the entry block, once: not a stack slot per call inside a loop
+                LLVMBuilderRef e = LLVMCreateBuilderInContext(ir.context);
+                var entry = LLVMGetEntryBasicBlock(function);
+                var firstInstruction = LLVMGetFirstInstruction(entry);
+                if (firstInstruction == null || firstInstruction.isNull()) LLVMPositionBuilderAtEnd(e, entry);
+                else LLVMPositionBuilderBefore(e, firstInstruction);
+                mmaIn = LLVMBuildArrayAlloca(e, ir.f32, LLVMConstInt(ir.i32, 10, 0), "mma.in");
+                mmaOut = LLVMBuildArrayAlloca(e, ir.f32, LLVMConstInt(ir.i32, 4, 0), "mma.out");
+                LLVMDisposeBuilder(e);
+            }
+            LLVMValueRef[] values = new LLVMValueRef[10];
+            System.arraycopy(a, 0, values, 0, 4);
+            System.arraycopy(bFragment, 0, values, 4, 2);
+            System.arraycopy(c, 0, values, 6, 4);
+            for (int i = 0; i < 10; i++) LLVMBuildStore(b, values[i], at(b, mmaIn, i));
+            LLVMBuildCall2(b, ir.functionType(ir.voidType, ir.ptr, ir.ptr), LLVMGetParam(function, first + 6), Ir.pointers(mmaIn, mmaOut), 2, "");
+            LLVMValueRef[] out = new LLVMValueRef[4];
+            for (int i = 0; i < 4; i++) out[i] = LLVMBuildLoad2(b, ir.f32, at(b, mmaOut, i), "");
+            return out;
+        }
+
+        private LLVMValueRef at(LLVMBuilderRef b, LLVMValueRef array, int i) {
+            return LLVMBuildInBoundsGEP2(b, ir.f32, array, Ir.pointers(LLVMConstInt(ir.i64, i, 0)), 1, "");
         }
     }
 }

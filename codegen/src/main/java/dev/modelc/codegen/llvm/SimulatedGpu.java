@@ -39,7 +39,7 @@ public final class SimulatedGpu implements CudaDriver {
     private static final CudaDevice DEVICE = new CudaDevice(0, "simulated GPU (this CPU)", 8, 0, 1, GpuPlan.THREADS_PER_BLOCK, 1L << 34);
     private static final long WARP = 32;
     private static final ThreadLocal<BlockThread> CURRENT = new ThreadLocal<>();
-    private static final MemorySegment BARRIER, SHUFFLE;
+    private static final MemorySegment BARRIER, SHUFFLE, MMA;
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
         var t = new Thread(r, "simulated-gpu-thread");
         t.setDaemon(true);
@@ -54,10 +54,16 @@ public final class SimulatedGpu implements CudaDriver {
             SHUFFLE = Linker.nativeLinker().upcallStub(
                     lookup.findStatic(SimulatedGpu.class, "shuffle", MethodType.methodType(long.class, long.class, long.class)),
                     FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Arena.global());
+            MMA = Linker.nativeLinker().upcallStub(
+                    lookup.findStatic(SimulatedGpu.class, "mma", MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class)),
+                    FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS), Arena.global());
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /** The arguments after the dimensions and before the shared buffers. */
+    private static final int FIXED = 7;
 
     private final Map<String, GpuPlan> plans;
     private final Map<String, List<Long>> sharedBytes;
@@ -126,8 +132,8 @@ public final class SimulatedGpu implements CudaDriver {
         }
         if (launch == null) throw new IllegalArgumentException("no launch runs " + name);
         List<Long> shared = sharedBytes.getOrDefault(name, List.of());
-        // (status, storages..., dims..., thread, block, threads per block, blocks, barrier, shuffle, shared...): all 64-bit
-        var layouts = new ValueLayout[1 + launch.storages().size() + dims + 6 + shared.size()];
+        // (status, storages..., dims..., thread, block, threads per block, blocks, barrier, shuffle, mma, shared...): all 64-bit
+        var layouts = new ValueLayout[1 + launch.storages().size() + dims + FIXED + shared.size()];
         Arrays.fill(layouts, ValueLayout.JAVA_LONG);
         MethodHandle handle = Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address), FunctionDescriptor.ofVoid(layouts))
                 .asSpreader(long[].class, layouts.length);
@@ -147,11 +153,12 @@ public final class SimulatedGpu implements CudaDriver {
         }
         long[] values = params.values();
         int at = values.length;
-        long[] args = Arrays.copyOf(values, at + 6 + f.shared().size());
+        long[] args = Arrays.copyOf(values, at + FIXED + f.shared().size());
         args[at + 2] = threadsPerBlock;
         args[at + 3] = blocks;
         args[at + 4] = BARRIER.address();
         args[at + 5] = SHUFFLE.address();
+        args[at + 6] = MMA.address();
         try {
             for (long block = 0; block < blocks; block++) {
                 args[at + 1] = block;
@@ -184,7 +191,7 @@ public final class SimulatedGpu implements CudaDriver {
             for (int t = 0; t < threads; t++) {
                 long[] own = args.clone();
                 own[at] = t;
-                for (int i = 0; i < shared.size(); i++) own[at + 6 + i] = shared.get(i).address();
+                for (int i = 0; i < shared.size(); i++) own[at + FIXED + i] = shared.get(i).address();
                 int thread = t;
                 futures.add(THREADS.submit(() -> {
                     CURRENT.set(new BlockThread(block, thread));
@@ -209,6 +216,8 @@ public final class SimulatedGpu implements CudaDriver {
         final CyclicBarrier barrier;
         final CyclicBarrier[] warps;
         final long[] exchange;
+        /** Per lane, its mma fragments: a (4), b (2), c (4). */
+        final float[][] fragments;
         volatile Throwable failure;
 
         Block(int threads) {
@@ -217,6 +226,7 @@ public final class SimulatedGpu implements CudaDriver {
             this.warps = new CyclicBarrier[(int) ((threads + WARP - 1) / WARP)];
             for (int w = 0; w < warps.length; w++) warps[w] = new CyclicBarrier((int) Math.min(WARP, threads - w * WARP));
             this.exchange = new long[threads];
+            this.fragments = new float[threads][10];
         }
 
         void fail(Throwable e) {
@@ -257,6 +267,56 @@ public final class SimulatedGpu implements CudaDriver {
         long out = lane + delta < WARP && from < block.threads ? block.exchange[(int) from] : bits;
         block.await(warp);
         return out;
+    }
+
+    /**
+     * The kernels' {@code mma.sync.m16n8k8} with TF32 inputs, for this lane: the warp's fragments
+     * gathered (as {@code Stmt.MmaTf32} lays them out), A and B rounded to TF32 (nearest, ties
+     * away, as {@code cvt.rna.tf32.f32}), products summed in double and rounded to f32 once (the
+     * hardware's order and intermediate precision are its own).
+     */
+    private static void mma(MemorySegment in, MemorySegment out) {
+        var me = CURRENT.get();
+        var block = me.block();
+        int t = me.thread();
+        int warpStart = (int) (t / WARP * WARP);
+        var warp = block.warps[(int) (t / WARP)];
+        float[] own = block.fragments[t];
+        MemorySegment values = in.reinterpret(10 * Float.BYTES);
+        for (int i = 0; i < 10; i++) own[i] = values.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+        block.await(warp);
+        float[][] a = new float[16][8], b = new float[8][8], c = new float[16][8];
+        for (int lane = 0; lane < WARP; lane++) {
+            float[] f = block.fragments[warpStart + lane];
+            int g = lane / 4, q = lane % 4;
+            a[g][q] = tf32(f[0]);
+            a[g + 8][q] = tf32(f[1]);
+            a[g][q + 4] = tf32(f[2]);
+            a[g + 8][q + 4] = tf32(f[3]);
+            b[q][g] = tf32(f[4]);
+            b[q + 4][g] = tf32(f[5]);
+            c[g][2 * q] = f[6];
+            c[g][2 * q + 1] = f[7];
+            c[g + 8][2 * q] = f[8];
+            c[g + 8][2 * q + 1] = f[9];
+        }
+        block.await(warp);
+        int lane = t - warpStart, g = lane / 4, q = lane % 4;
+        int[][] mine = {{g, 2 * q}, {g, 2 * q + 1}, {g + 8, 2 * q}, {g + 8, 2 * q + 1}};
+        MemorySegment d = out.reinterpret(4 * Float.BYTES);
+        for (int i = 0; i < 4; i++) {
+            int row = mine[i][0], col = mine[i][1];
+            double sum = c[row][col];
+            for (int k = 0; k < 8; k++) sum += (double) a[row][k] * b[k][col];
+            d.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) sum);
+        }
+    }
+
+    /** f32 rounded to TF32's 10 mantissa bits, to nearest with ties away from zero. */
+    static float tf32(float x) {
+        if (!Float.isFinite(x)) return x;
+        int bits = Float.floatToRawIntBits(x);
+        return Float.intBitsToFloat((bits + 0x1000) & 0xffffe000);
     }
 
     private static MemorySegment at(long address, long bytes) { return MemorySegment.ofAddress(address).reinterpret(bytes); }

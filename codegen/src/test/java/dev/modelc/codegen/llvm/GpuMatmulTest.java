@@ -1,5 +1,6 @@
 package dev.modelc.codegen.llvm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelc.check.DType;
@@ -38,6 +39,25 @@ class GpuMatmulTest {
         "5, 100, 3, 2, false, false, true",
     })
     void agreesWithTheEvaluatorAndAssembles(int m, int k, int n, int batch, boolean aT, boolean bT, boolean epilogue) throws Exception {
+        check(m, k, n, batch, aT, bT, epilogue, false);
+    }
+
+    /** The same on the tensor cores: TF32 inputs (10 bits of mantissa), so within 1e-2 (the values are Gaussian, sums of up to 130 terms). */
+    @ParameterizedTest(name = "{0}x{1}x{2} batch {3} aT {4} bT {5} epilogue {6}")
+    @CsvSource({
+        "1, 1, 1, 0, false, false, false",
+        "70, 50, 130, 0, false, false, false",
+        "64, 16, 64, 0, false, false, true",
+        "33, 40, 65, 0, true, false, false",
+        "33, 40, 65, 0, false, true, true",
+        "20, 17, 9, 3, true, true, false",
+        "5, 100, 3, 2, false, false, true",
+    })
+    void onTheTensorCoresAgreesToTf32Precision(int m, int k, int n, int batch, boolean aT, boolean bT, boolean epilogue) throws Exception {
+        check(m, k, n, batch, aT, bT, epilogue, true);
+    }
+
+    private static void check(int m, int k, int n, int batch, boolean aT, boolean bT, boolean epilogue, boolean tf32) throws Exception {
         var g = new GraphBuilder();
         var lead = batch > 0 ? List.of(DimExpr.constant(batch)) : List.<DimExpr>of();
         int a = g.input(Op.Role.INPUT, "a", TensorType.of(DType.F32, shape(lead, aT ? k : m, aT ? m : k)));
@@ -53,8 +73,9 @@ class GpuMatmulTest {
         }
         Graph graph = g.build("mm", List.of(new Graph.Result("c", c)));
         var fused = Fusion.fuse(graph);
-        var gpu = LoopLowering.lowerForGpu(fused);
+        var gpu = LoopLowering.lowerForGpu(fused, tf32);
         assertTrue(LoopPrinter.print(gpu).contains("threads(256)"), "the matmul is the tiled block kernel:\n" + LoopPrinter.print(gpu));
+        assertEquals(tf32, LoopPrinter.print(gpu).contains("mma_tf32("));
         var inputs = new HashMap<String, Tensor>();
         var rnd = new Random(m * 31L + k * 7L + n);
         for (var node : graph.inputs()) {
@@ -65,7 +86,8 @@ class GpuMatmulTest {
             inputs.put(in.name(), Tensor.of(v, s));
         }
         PtxAssemblyTest.assertAssembles(graph.name(), List.of(gpu), "sm_80");
-        Agreement.assertClose(TestBackend.GPU_SIMULATED, LoopLowering.lower(fused), gpu, inputs, new HashMap<>(), 1e-4, 1e-5);
+        double tolerance = tf32 ? 1e-2 : 1e-4;
+        Agreement.assertClose(TestBackend.GPU_SIMULATED, LoopLowering.lower(fused), gpu, inputs, new HashMap<>(), tolerance, tf32 ? 1e-2 : 1e-5);
     }
 
     private static DimExpr[] shape(List<DimExpr> lead, int rows, int cols) {

@@ -41,6 +41,7 @@ public final class LibraryCalls {
             case Stmt.Store st -> in(st.index()) || in(st.value());
             case Stmt.If i -> in(i.cond()) || in(i.then()) || in(i.otherwise());
             case Stmt.Barrier x -> false;
+            case Stmt.MmaTf32 m -> false;
         };
     }
 
