@@ -58,10 +58,7 @@ public final class PtxCompiler {
 
     /** One module holding every program's kernels (their names start with each entry's). */
     public static PtxModule compile(String model, List<LoopProgram> programs, String arch) {
-        checkArch(arch);
-        if (Integer.parseInt(arch.substring(3)) < 80 && programs.stream().anyMatch(PtxCompiler::usesTensorCores)) {
-            throw new IllegalArgumentException("TF32 tensor cores (" + TF32 + ") need sm_80 or newer, not " + arch);
-        }
+        check(arch, programs);
         synchronized (LlvmCompiler.LOCK) {
             try (var c = new Compilation(model, programs, arch, false)) {
                 c.optimize();
@@ -72,7 +69,7 @@ public final class PtxCompiler {
 
     /** The module before and after optimisation, and the PTX ({@code modelc ir --stage ptx}). */
     public static String listing(LoopProgram p, String arch) {
-        checkArch(arch);
+        check(arch, List.of(p));
         synchronized (LlvmCompiler.LOCK) {
             try (var c = new Compilation(p.entry(), List.of(p), arch, false)) {
                 String before = c.emitted;
@@ -126,6 +123,14 @@ public final class PtxCompiler {
         }
         if (best == null) throw new IllegalArgumentException("a GPU of compute capability " + major + "." + minor + " is older than modelc supports (" + ARCHES.getFirst() + ")");
         return best;
+    }
+
+    /** A known architecture, and sm_80 or newer where the programs use the tensor cores. */
+    private static void check(String arch, List<LoopProgram> programs) {
+        checkArch(arch);
+        if (Integer.parseInt(arch.substring(3)) < 80 && programs.stream().anyMatch(PtxCompiler::usesTensorCores)) {
+            throw new IllegalArgumentException("TF32 tensor cores (" + TF32 + ") need sm_80 or newer, not " + arch);
+        }
     }
 
     private static boolean usesTensorCores(LoopProgram p) { return p.kernels().stream().anyMatch(k -> usesTensorCores(k.body())); }
