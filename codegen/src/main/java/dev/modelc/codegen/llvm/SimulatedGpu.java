@@ -205,7 +205,19 @@ public final class SimulatedGpu implements CudaDriver {
                     return null;
                 }));
             }
-            for (var future : futures) future.get();
+            // every thread must be done before the block's shared memory goes: wait through interrupts
+            boolean interrupted = false;
+            for (var future : futures) {
+                while (true) {
+                    try {
+                        future.get();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
             if (block.failure != null) throw new IllegalStateException("simulated block of " + name + " failed: " + block.failure, block.failure);
         }
     }
@@ -248,15 +260,17 @@ public final class SimulatedGpu implements CudaDriver {
 
     private record BlockThread(Block block, int thread) {}
 
-    /** The kernels' {@code bar.sync}. */
+    /** The kernels' {@code bar.sync}; nothing once the block has failed (or outside a block launch, which would be a code generator bug). */
     private static void barrier() {
         var me = CURRENT.get();
+        if (me == null || me.block().failure != null) return;
         me.block().await(me.block().barrier);
     }
 
     /** The kernels' {@code shfl.sync.down} over the full warp, on a value's bits. */
     private static long shuffle(long bits, long delta) {
         var me = CURRENT.get();
+        if (me == null || me.block().failure != null) return bits;
         var block = me.block();
         int t = me.thread();
         var warp = block.warps[(int) (t / WARP)];
@@ -277,6 +291,7 @@ public final class SimulatedGpu implements CudaDriver {
      */
     private static void mma(MemorySegment in, MemorySegment out) {
         var me = CURRENT.get();
+        if (me == null || me.block().failure != null) return;
         var block = me.block();
         int t = me.thread();
         int warpStart = (int) (t / WARP * WARP);

@@ -251,20 +251,30 @@ public final class CudaRunner implements dev.modelc.runtime.ResidentProgram, Aut
 
     /** Zeroes the status word, launches the plan in order, waits, and turns a status into its exception. */
     private void launchAll(DeviceStorage storage, Map<String, Long> dims) {
+        // every launch's size first: a launch that cannot start must not leave the state half updated
+        int[] blocks = new int[functions.length];
+        for (int i = 0; i < functions.length; i++) {
+            var launch = plan.launches().get(i);
+            long n = switch (launch.mode()) {
+                case GRID -> gridBlocks;
+                case SINGLE -> 1;
+                case BLOCKS -> launch.blockCount(dims);
+            };
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException(launch.function() + " needs " + n + " blocks, more than a launch takes");
+            blocks[i] = (int) n;
+        }
         driver.zero(status.address(), Integer.BYTES);
         String entry = layout.entry();
         try {
             for (int i = 0; i < functions.length; i++) {
                 var launch = plan.launches().get(i);
-                switch (launch.mode()) {
-                    case GRID -> driver.launch(functions[i], gridBlocks, GpuPlan.THREADS_PER_BLOCK, storage.params(i));
-                    case SINGLE -> driver.launch(functions[i], 1, 1, storage.params(i));
-                    case BLOCKS -> {
-                        long blocks = launch.blockCount(dims);
-                        if (blocks > Integer.MAX_VALUE) throw new IllegalArgumentException(launch.function() + " needs " + blocks + " blocks, more than a launch takes");
-                        if (blocks > 0) driver.launch(functions[i], (int) blocks, launch.threads(), storage.params(i));
-                    }
-                }
+                int threads = switch (launch.mode()) {
+                    case GRID -> GpuPlan.THREADS_PER_BLOCK;
+                    case SINGLE -> 1;
+                    case BLOCKS -> launch.threads();
+                };
+                // a launch error once others have run cannot be undone: the residents may be partly updated
+                if (blocks[i] > 0) driver.launch(functions[i], blocks[i], threads, storage.params(i));
             }
             driver.synchronize();
         } catch (CudaException e) {
