@@ -9,9 +9,7 @@ import dev.modelc.runtime.jvm.KernelProfile;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.llvm.LLVM.LLVMContextRef;
-import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
 import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 import org.bytedeco.llvm.LLVM.LLVMPassBuilderOptionsRef;
 import org.bytedeco.llvm.LLVM.LLVMTargetMachineRef;
@@ -146,13 +144,7 @@ public final class LlvmCompiler {
             LLVMSetModuleDataLayout(module, layout);
             LLVMDisposeTargetData(layout);
             for (var u : units) new ModuleEmitter(ir, u.program(), u.symbol(), u.exported(), u.profiled()).emit();
-            var error = new BytePointer();
-            if (LLVMVerifyModule(module, LLVMReturnStatusAction, error) != 0) {
-                String message = error.getString();
-                LLVMDisposeMessage(error);
-                throw new IllegalStateException("the LLVM IR emitted for " + name + " is invalid: " + message + "\n" + text());
-            }
-            LLVMDisposeMessage(error);
+            ModuleCode.verify(module, name);
         }
 
         void optimize() {
@@ -169,29 +161,9 @@ public final class LlvmCompiler {
 
         byte[] object() { return emit(LLVMObjectFile); }
 
-        byte[] emit(int fileType) {
-            var error = new BytePointer();
-            var buffer = new LLVMMemoryBufferRef();
-            if (LLVMTargetMachineEmitToMemoryBuffer(machine, module, fileType, error, buffer) != 0) {
-                String message = error.getString();
-                LLVMDisposeMessage(error);
-                throw new IllegalStateException("LLVM could not generate code for " + target + ": " + message);
-            }
-            try {
-                byte[] bytes = new byte[(int) LLVMGetBufferSize(buffer)];
-                LLVMGetBufferStart(buffer).get(bytes);
-                return bytes;
-            } finally {
-                LLVMDisposeMemoryBuffer(buffer);
-            }
-        }
+        byte[] emit(int fileType) { return ModuleCode.emit(machine, module, fileType, target.toString()); }
 
-        String text() {
-            BytePointer p = LLVMPrintModuleToString(module);
-            String s = p.getString();
-            LLVMDisposeMessage(p);
-            return s;
-        }
+        String text() { return ModuleCode.text(module); }
 
         @Override
         public void close() {

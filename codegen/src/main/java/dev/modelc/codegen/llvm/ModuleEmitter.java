@@ -148,7 +148,9 @@ final class ModuleEmitter implements FunctionEmitter.Host {
 
     /** A function private to the module (LLVM may inline it, or drop it once unused). */
     @Override
-    public LLVMValueRef internalFunction(String name, LLVMTypeRef result, List<LLVMTypeRef> params) {
+    public LLVMValueRef internalFunction(String name, LLVMTypeRef result, List<LLVMTypeRef> params) { return internalFunction(ir, name, result, params); }
+
+    static LLVMValueRef internalFunction(Ir ir, String name, LLVMTypeRef result, List<LLVMTypeRef> params) {
         LLVMValueRef f = LLVMAddFunction(ir.module, name, ir.functionType(result, params.toArray(new LLVMTypeRef[0])));
         LLVMSetLinkage(f, LLVMInternalLinkage);
         ir.attribute(f, -1, "nounwind");

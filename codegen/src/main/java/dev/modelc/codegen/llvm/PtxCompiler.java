@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.llvm.LLVM.LLVMContextRef;
-import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
 import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 import org.bytedeco.llvm.LLVM.LLVMPassBuilderOptionsRef;
 import org.bytedeco.llvm.LLVM.LLVMTargetMachineRef;
@@ -180,21 +178,11 @@ public final class PtxCompiler {
                 plans.put(p.entry(), new GpuPlan(JvmCompiler.layout(p), emitter.launches()));
                 sharedBytes.putAll(emitter.sharedBytes());
             }
-            verify(model);
+            ModuleCode.verify(module, model);
             emitted = text();
             long t0 = System.nanoTime();
             if (!simulated && Libdevice.needed(module)) Libdevice.link(module, model);
             if (TIMING) System.err.printf("modelc.ptx %s: libdevice linked in %.1f ms%n", model, (System.nanoTime() - t0) / 1e6);
-        }
-
-        private void verify(String model) {
-            var error = new BytePointer();
-            if (LLVMVerifyModule(module, LLVMReturnStatusAction, error) != 0) {
-                String message = error.getString();
-                LLVMDisposeMessage(error);
-                throw new IllegalStateException("the NVPTX IR emitted for " + model + " is invalid: " + message + "\n" + text());
-            }
-            LLVMDisposeMessage(error);
         }
 
         void optimize() {
@@ -227,29 +215,9 @@ public final class PtxCompiler {
 
         byte[] object() { return emit(LLVMObjectFile); }
 
-        private byte[] emit(int fileType) {
-            var error = new BytePointer();
-            var buffer = new LLVMMemoryBufferRef();
-            if (LLVMTargetMachineEmitToMemoryBuffer(machine, module, fileType, error, buffer) != 0) {
-                String message = error.getString();
-                LLVMDisposeMessage(error);
-                throw new IllegalStateException("LLVM could not generate code for " + arch + ": " + message);
-            }
-            try {
-                byte[] bytes = new byte[(int) LLVMGetBufferSize(buffer)];
-                LLVMGetBufferStart(buffer).get(bytes);
-                return bytes;
-            } finally {
-                LLVMDisposeMemoryBuffer(buffer);
-            }
-        }
+        private byte[] emit(int fileType) { return ModuleCode.emit(machine, module, fileType, arch); }
 
-        String text() {
-            BytePointer p = LLVMPrintModuleToString(module);
-            String s = p.getString();
-            LLVMDisposeMessage(p);
-            return s;
-        }
+        String text() { return ModuleCode.text(module); }
 
         @Override
         public void close() {

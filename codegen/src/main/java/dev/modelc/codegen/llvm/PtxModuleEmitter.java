@@ -177,10 +177,7 @@ final class PtxModuleEmitter implements FunctionEmitter.Host {
 
     @Override
     public LLVMValueRef internalFunction(String name, LLVMTypeRef result, List<LLVMTypeRef> params) {
-        LLVMValueRef f = LLVMAddFunction(ir.module, name, ir.functionType(result, params.toArray(new LLVMTypeRef[0])));
-        LLVMSetLinkage(f, LLVMInternalLinkage);
-        ir.attribute(f, -1, "nounwind");
-        return f;
+        return ModuleEmitter.internalFunction(ir, name, result, params);
     }
 
     /** GPU-only Loop IR as PTX: special registers, {@code bar.sync 0}, {@code shfl.sync.down}, {@code .shared} arrays. */

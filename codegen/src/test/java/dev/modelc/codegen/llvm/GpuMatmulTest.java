@@ -20,7 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The GPU's tiled f32 matmul (shared memory, barriers, 4x4 elements per thread) on the simulated
@@ -28,31 +30,27 @@ import org.junit.jupiter.params.provider.CsvSource;
  * operands read through transposes, a batch, and a fused bias and relu epilogue.
  */
 class GpuMatmulTest {
+    /** m, k, n, batch (0: none), A transposed, B transposed, bias-and-relu epilogue. */
+    static Stream<Arguments> shapes() {
+        return Stream.of(
+                Arguments.of(1, 1, 1, 0, false, false, false),
+                Arguments.of(70, 50, 130, 0, false, false, false),
+                Arguments.of(64, 16, 64, 0, false, false, true),
+                Arguments.of(33, 40, 65, 0, true, false, false),
+                Arguments.of(33, 40, 65, 0, false, true, true),
+                Arguments.of(20, 17, 9, 3, true, true, false),
+                Arguments.of(5, 100, 3, 2, false, false, true));
+    }
+
     @ParameterizedTest(name = "{0}x{1}x{2} batch {3} aT {4} bT {5} epilogue {6}")
-    @CsvSource({
-        "1, 1, 1, 0, false, false, false",
-        "70, 50, 130, 0, false, false, false",
-        "64, 16, 64, 0, false, false, true",
-        "33, 40, 65, 0, true, false, false",
-        "33, 40, 65, 0, false, true, true",
-        "20, 17, 9, 3, true, true, false",
-        "5, 100, 3, 2, false, false, true",
-    })
+    @MethodSource("shapes")
     void agreesWithTheEvaluatorAndAssembles(int m, int k, int n, int batch, boolean aT, boolean bT, boolean epilogue) throws Exception {
         check(m, k, n, batch, aT, bT, epilogue, false);
     }
 
     /** The same on the tensor cores: TF32 inputs (10 bits of mantissa), so within 1e-2 (the values are Gaussian, sums of up to 130 terms). */
     @ParameterizedTest(name = "{0}x{1}x{2} batch {3} aT {4} bT {5} epilogue {6}")
-    @CsvSource({
-        "1, 1, 1, 0, false, false, false",
-        "70, 50, 130, 0, false, false, false",
-        "64, 16, 64, 0, false, false, true",
-        "33, 40, 65, 0, true, false, false",
-        "33, 40, 65, 0, false, true, true",
-        "20, 17, 9, 3, true, true, false",
-        "5, 100, 3, 2, false, false, true",
-    })
+    @MethodSource("shapes")
     void onTheTensorCoresAgreesToTf32Precision(int m, int k, int n, int batch, boolean aT, boolean bT, boolean epilogue) throws Exception {
         check(m, k, n, batch, aT, bT, epilogue, true);
     }
