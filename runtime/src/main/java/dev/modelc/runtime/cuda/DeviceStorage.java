@@ -64,8 +64,11 @@ final class DeviceStorage {
                                   DeviceAllocator allocator) {
         var layout = plan.layout();
         int n = layout.buffers().size();
+        // temporaries no launch names (a GPU kernel's shared-memory buffers) get no device memory
+        var used = new java.util.HashSet<Integer>(layout.results().values());
+        for (var launch : plan.launches()) for (var group : launch.storages()) used.addAll(group);
         var slotBytes = new HashMap<Integer, Long>();
-        for (var b : layout.buffers()) if (!b.input()) slotBytes.merge(b.slot(), shapes.bytes(b.id()), Math::max);
+        for (var b : layout.buffers()) if (!b.input() && used.contains(b.id())) slotBytes.merge(b.slot(), shapes.bytes(b.id()), Math::max);
         var blocks = new ArrayList<DeviceAllocator.Block>();
         var arena = Arena.ofShared();
         try {
@@ -74,7 +77,7 @@ final class DeviceStorage {
             long[] addresses = new long[n];
             for (var b : layout.buffers()) {
                 Long mine = given.get(b.id());
-                addresses[b.id()] = mine != null ? mine : b.input() ? take(allocator, shapes.bytes(b.id()), blocks) : slotAddress.get(b.slot());
+                addresses[b.id()] = mine != null ? mine : b.input() ? take(allocator, shapes.bytes(b.id()), blocks) : slotAddress.getOrDefault(b.slot(), 0L);
             }
             var params = new KernelParams[plan.launches().size()];
             for (int i = 0; i < params.length; i++) {

@@ -81,6 +81,18 @@ class CudaRunnerTest {
     }
 
     @Test
+    void aTemporaryNoLaunchNamesGetsNoDeviceMemory() {
+        // as a GPU kernel's shared-memory buffer: in the layout, in no launch's storages
+        var buffers = new java.util.ArrayList<>(STEP.layout().buffers());
+        buffers.add(new ProgramLayout.Buffer(6, "shared6", DType.F32, List.of("1000"), false, 3));
+        var layout = new ProgramLayout("step", List.of("B"), buffers, STEP.layout().inputs(), STEP.layout().results());
+        try (var runner = new CudaRunner(new GpuPlan(layout, STEP.launches()), module, Set.of("w", "count"))) {
+            runner.run(Map.of("x", batch(2)), Map.of("B", 2L));
+            assertTrue(driver.calls("alloc").stream().allMatch(c -> c.bytes() < 4000), driver.calls("alloc").toString());
+        }
+    }
+
+    @Test
     void launchOnlyRunsTheKernelsAgainWithoutCopies() {
         try (var runner = runner()) {
             runner.put("w", Tensor.of(new float[] {1, 2, 3}, 3));
