@@ -251,18 +251,7 @@ public final class CudaRunner implements dev.modelc.runtime.ResidentProgram, Aut
 
     /** Zeroes the status word, launches the plan in order, waits, and turns a status into its exception. */
     private void launchAll(DeviceStorage storage, Map<String, Long> dims) {
-        // every launch's size first: a launch that cannot start must not leave the state half updated
-        int[] blocks = new int[functions.length];
-        for (int i = 0; i < functions.length; i++) {
-            var launch = plan.launches().get(i);
-            long n = switch (launch.mode()) {
-                case GRID -> gridBlocks;
-                case SINGLE -> 1;
-                case BLOCKS -> launch.blockCount(dims);
-            };
-            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException(launch.function() + " needs " + n + " blocks, more than a launch takes");
-            blocks[i] = (int) n;
-        }
+        int[] blocks = blocks(storage.dimValues(), dims);
         driver.zero(status.address(), Integer.BYTES);
         String entry = layout.entry();
         try {
@@ -283,6 +272,32 @@ public final class CudaRunner implements dev.modelc.runtime.ResidentProgram, Aut
         MemorySegment word = staging.take(Integer.BYTES);
         driver.copyToHost(word, status.address(), Integer.BYTES);
         NativeStatus.check(entry, word.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0));
+    }
+
+    private long[] blocksFor;
+    private int[] launchBlocks;
+
+    /**
+     * Every launch's block count for these dimension values, worked out (from the plan's formula
+     * texts) once per change of the values, not every step; all before the first launch, since a
+     * launch that cannot start must not leave the state half updated.
+     */
+    private int[] blocks(long[] values, Map<String, Long> dims) {
+        if (Arrays.equals(values, blocksFor)) return launchBlocks;
+        int[] blocks = new int[functions.length];
+        for (int i = 0; i < functions.length; i++) {
+            var launch = plan.launches().get(i);
+            long n = switch (launch.mode()) {
+                case GRID -> gridBlocks;
+                case SINGLE -> 1;
+                case BLOCKS -> launch.blockCount(dims);
+            };
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException(launch.function() + " needs " + n + " blocks, more than a launch takes");
+            blocks[i] = (int) n;
+        }
+        blocksFor = values.clone();
+        launchBlocks = blocks;
+        return blocks;
     }
 
     /** The results of the last run that are not residents' new values, by name (sorted). */
